@@ -1,0 +1,119 @@
+//===- DpuOps.td - dpu operations --------------------------*- tablegen -*-===//
+
+#ifndef VAI_DPU_OPS
+#define VAI_DPU_OPS
+
+include "dpu/DpuDialect.td"
+include "quant/QuantDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+def Dpu_FixTensor : TensorOf<[Quant_FixType]>;
+
+def Dpu_SubgraphOp : Dpu_Op<"subgraph", [IsolatedFromAbove,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "A subgraph placed on one device (XIR subgraph)";
+  let description = [{
+    The body's block arguments are the subgraph's input tensors; `dpu.yield`
+    gives its outputs. A `DPU` subgraph names its target
+    (`target`, `fingerprint`) and holds only engine ops and `quant.const`;
+    a `CPU` subgraph holds `quant` ops the DPU cannot run.
+
+    ```mlir
+    %y = dpu.subgraph "subgraph_conv1" #dpu.device<DPU> (%x)
+           {target = "DPUCZDX8G_ISA1_B4096", fingerprint = "0x101000016010407"}
+           : (tensor<?x28x28x1x!quant.fix<s8, 7>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>> {
+    ^bb0(%in: tensor<?x28x28x1x!quant.fix<s8, 7>>):
+      ...
+      dpu.yield %r : tensor<?x28x28x8x!quant.fix<s8, 4>>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$sym_name, Dpu_DeviceAttr:$device,
+      Variadic<AnyTensor>:$inputs, OptionalAttr<StrAttr>:$target,
+      OptionalAttr<StrAttr>:$fingerprint);
+  let results = (outs Variadic<AnyTensor>:$outputs);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $sym_name $device `(` $inputs `)` attr-dict `:` functional-type($inputs, results) $body
+  }];
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, "Device":$device,
+                   "::mlir::ValueRange":$inputs, "::mlir::TypeRange":$resultTypes)>
+  ];
+}
+
+def Dpu_YieldOp : Dpu_Op<"yield", [Pure, Terminator, HasParent<"SubgraphOp">,
+    ReturnLike]> {
+  let summary = "The outputs of a subgraph";
+  let description = [{
+    ```mlir
+    dpu.yield %r : tensor<?x10x!quant.fix<s8, 3>>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyTensor>:$values);
+  let builders = [OpBuilder<(ins), [{ /* nothing to yield */ }]>];
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+def Dpu_ConvOp : Dpu_Op<"conv", [Pure]> {
+  let summary = "One layer on the convolution engine";
+  let description = [{
+    A convolution as the CONV engine executes it: `shift_cut` and
+    `shift_bias` are the hardware's right and left shifts, equal to
+    `w + i - o` and `w + i - b` of the operand and result positions (the
+    verifier checks they agree). A dense layer is a 1x1 convolution.
+
+    ```mlir
+    %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
+           shift_cut = 9 : i32, shift_bias = 4 : i32} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$input, Dpu_FixTensor:$weights,
+      Optional<Dpu_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad, Quant_NonlinearAttr:$nonlinear,
+      I32Attr:$shift_cut, I32Attr:$shift_bias);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dpu_PoolOp : Dpu_Op<"pool", [Pure]> {
+  let summary = "One layer on the pooling (ALU) engine";
+  let description = [{
+    Max or DPU average pooling (see `quant.avg_pool` for the multiplier).
+
+    ```mlir
+    %y = dpu.pool %x {pool_type = #dpu.pool_type<max>, kernel = array<i64: 2, 2>,
+           strides = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$input, Dpu_PoolTypeAttr:$pool_type,
+      DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+      DenseI64ArrayAttr:$pad);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dpu_ElewOp : Dpu_Op<"elew", [Pure, Commutative]> {
+  let summary = "One layer on the elementwise engine (add)";
+  let description = [{
+    ```mlir
+    %y = dpu.elew %a, %b {nonlinear = #quant.nonlinear<none>} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$lhs, Dpu_FixTensor:$rhs,
+      Quant_NonlinearAttr:$nonlinear);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+#endif // VAI_DPU_OPS

@@ -1,0 +1,186 @@
+//===- QuantOps.td - quant operations ----------------------*- tablegen -*-===//
+
+#ifndef VAI_QUANT_OPS
+#define VAI_QUANT_OPS
+
+include "quant/QuantDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+def Quant_FixTensor : TensorOf<[Quant_FixType]>;
+
+def Quant_ConstOp : Quant_Op<"const", [ConstantLike, Pure]> {
+  let summary = "Constant fixed-point tensor (XIR `const-fix`)";
+  let description = [{
+    `value` holds the integers; the result type gives their fix position.
+
+    ```mlir
+    %w = quant.const dense<[[1, -3]]> : tensor<1x2xi8> -> tensor<1x2x!quant.fix<s8, 7>>
+    ```
+  }];
+  let arguments = (ins AnyIntElementsAttr:$value);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$value attr-dict `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Quant_QuantizeOp : Quant_Op<"quantize", [Pure]> {
+  let summary = "Float to fixed point (XIR `fix` / `float2fix`)";
+  let description = [{
+    `q = clamp(round(x * 2^fix_point))` with the result type's round mode.
+    A model's inputs enter the fixed-point graph through this op.
+
+    ```mlir
+    %q = quant.quantize %x : tensor<?x28x28x1xf32> -> tensor<?x28x28x1x!quant.fix<s8, 7>>
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32]>:$input);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Quant_DequantizeOp : Quant_Op<"dequantize", [Pure]> {
+  let summary = "Fixed point to float (XIR `fix2float`)";
+  let description = [{
+    `x = q * 2^-fix_point`.
+
+    ```mlir
+    %x = quant.dequantize %q : tensor<?x10x!quant.fix<s8, 3>> -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input);
+  let results = (outs TensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Quant_Conv2DOp : Quant_Op<"conv2d", [Pure]> {
+  let summary = "Fixed-point 2-D convolution with bias and nonlinearity (XIR `conv2d-fix`)";
+  let description = [{
+    NHWC input, HWIO weights, optional per-channel bias. The DPU computes
+    `acc = sum(x * w)` exactly, adds `bias * 2^shift_bias`, rounds
+    `acc / 2^shift_cut` half up, applies the nonlinearity and saturates,
+    where `shift_cut = w + i - o` and `shift_bias = w + i - b` come from the
+    operand and result types. The verifier rejects positions the DPU cannot
+    shift by.
+
+    ```mlir
+    %y = quant.conv2d %x, %w, %b {strides = array<i64: 1, 1>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+           nonlinear = #quant.nonlinear<relu>}
+         : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+            tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, Quant_FixTensor:$weights,
+      Optional<Quant_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad,
+      DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int getShiftCut();
+    int getShiftBias();
+  }];
+}
+
+def Quant_MatMulOp : Quant_Op<"matmul", [Pure]> {
+  let summary = "Fixed-point inner product with bias and nonlinearity";
+  let description = [{
+    `[M, K] x [K, N] (+ bias[N])`, requantized like `quant.conv2d` with the
+    same shift rules. The DPU runs it as a 1x1 convolution.
+
+    ```mlir
+    %y = quant.matmul %x, %w, %b : (tensor<?x16x!quant.fix<s8, 5>>,
+           tensor<16x10x!quant.fix<s8, 7>>, tensor<10x!quant.fix<s8, 8>>)
+         -> tensor<?x10x!quant.fix<s8, 3>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, Quant_FixTensor:$weights,
+      Optional<Quant_FixTensor>:$bias,
+      DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int getShiftCut();
+    int getShiftBias();
+  }];
+}
+
+class Quant_PoolOp<string mnemonic, string what> : Quant_Op<mnemonic, [Pure]> {
+  let summary = "Fixed-point " # what # " pooling (XIR `pool-fix`)";
+  let arguments = (ins Quant_FixTensor:$input, DenseI64ArrayAttr:$kernel,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pad);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_MaxPoolOp : Quant_PoolOp<"max_pool", "max"> {
+  let description = [{
+    Maximum over the window; input and output positions are equal.
+
+    ```mlir
+    %y = quant.max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+                            pad = array<i64: 0, 0, 0, 0>}
+         : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+    ```
+  }];
+}
+
+def Quant_AvgPoolOp : Quant_PoolOp<"avg_pool", "average"> {
+  let description = [{
+    The DPU's average: the window sum times a kernel-dependent multiplier
+    `m / 2^s` (3x3: 7/64, 14x14: 21/4096, ...; DESIGN.md §5), rounded half
+    up at the output position.
+
+    ```mlir
+    %y = quant.avg_pool %x {kernel = array<i64: 14, 14>, strides = array<i64: 1, 1>,
+                            pad = array<i64: 0, 0, 0, 0>}
+         : (tensor<?x14x14x16x!quant.fix<s8, 4>>) -> tensor<?x1x1x16x!quant.fix<s8, 4>>
+    ```
+  }];
+}
+
+def Quant_AddOp : Quant_Op<"add", [Pure, Commutative]> {
+  let summary = "Fixed-point elementwise sum (XIR `eltwise-fix`)";
+  let description = [{
+    Both operands are brought to the output position, summed exactly and
+    rounded half up; `nonlinear` may be `relu`.
+
+    ```mlir
+    %y = quant.add %a, %b : (tensor<?x8x!quant.fix<s8, 4>>, tensor<?x8x!quant.fix<s8, 5>>)
+         -> tensor<?x8x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$lhs, Quant_FixTensor:$rhs,
+      DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_ReshapeOp : Quant_Op<"reshape", [Pure]> {
+  let summary = "Reshape without changing values or position (XIR `reshape-fix`)";
+  let description = [{
+    ```mlir
+    %y = quant.reshape %x : (tensor<?x1x1x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // VAI_QUANT_OPS

@@ -1,0 +1,279 @@
+//===- QuantOps.cpp - quant verifiers -------------------------------------===//
+
+#include "vai/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "vai/Support/WindowShape.h"
+
+using namespace mlir;
+using namespace vai::quant;
+
+namespace vai::quant {
+
+FixType getFixType(Value value) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return type ? dyn_cast<FixType>(type.getElementType()) : FixType();
+}
+
+std::pair<int, int> shiftBiasRange(int shiftCut) {
+  // DESIGN.md §5 (vai_q_pytorch fix_pos_adjust.py): the bias may be shifted
+  // right by up to 24 - (8 + shift_cut) and left by up to 16.
+  return {std::min(0, -(24 - (8 + shiftCut))), 16};
+}
+
+LogicalResult verifyShifts(Operation *op, int input, int weights,
+                           std::optional<int> bias, int output) {
+  int shiftCut = weights + input - output;
+  if (shiftCut < 0 || shiftCut > kMaxShiftCut)
+    return op->emitOpError()
+           << "shift_cut = w + i - o = " << weights << " + " << input << " - "
+           << output << " = " << shiftCut << " is outside [0, " << kMaxShiftCut
+           << "]";
+  if (!bias)
+    return success();
+  int shiftBias = weights + input - *bias;
+  auto [lo, hi] = shiftBiasRange(shiftCut);
+  if (shiftBias < lo || shiftBias > hi)
+    return op->emitOpError()
+           << "shift_bias = w + i - b = " << weights << " + " << input << " - "
+           << *bias << " = " << shiftBias << " is outside [" << lo << ", " << hi
+           << "] (shift_cut = " << shiftCut << ")";
+  return success();
+}
+
+} // namespace vai::quant
+
+static bool sizesConflict(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+
+static LogicalResult checkArray(Operation *op, StringRef name,
+                                ArrayRef<int64_t> values, size_t size,
+                                bool allowZero) {
+  if (values.size() != size)
+    return op->emitOpError() << "expects '" << name << "' to have " << size
+                             << " elements, got " << values.size();
+  for (int64_t v : values)
+    if (v < 0 || (!allowZero && v == 0))
+      return op->emitOpError() << "expects '" << name << "' entries to be "
+                               << (allowZero ? "non-negative" : "positive");
+  return success();
+}
+
+/// Checks a windowed NHWC op's result shape against its input and window.
+static LogicalResult verifyWindowResult(Operation *op, RankedTensorType input,
+                                        RankedTensorType output,
+                                        ArrayRef<int64_t> kernel,
+                                        ArrayRef<int64_t> strides,
+                                        ArrayRef<int64_t> dilations,
+                                        ArrayRef<int64_t> pad,
+                                        int64_t channels) {
+  if (input.getRank() != 4 || output.getRank() != 4)
+    return op->emitOpError() << "expects rank-4 NHWC input and output";
+  int64_t expected[4] = {
+      input.getDimSize(0),
+      vai::windowOutputSize(input.getDimSize(1), kernel[0], strides[0],
+                            dilations[0], pad[0], pad[1]),
+      vai::windowOutputSize(input.getDimSize(2), kernel[1], strides[1],
+                            dilations[1], pad[2], pad[3]),
+      channels};
+  for (int d = 0; d < 4; ++d)
+    if (sizesConflict(expected[d], output.getDimSize(d)))
+      return op->emitOpError() << "expects output dimension " << d << " to be "
+                               << expected[d] << ", got "
+                               << output.getDimSize(d);
+  return success();
+}
+
+/// Requires `bias` (when present) to be a vector of `channels` elements.
+static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
+  if (!bias)
+    return success();
+  auto type = cast<RankedTensorType>(bias.getType());
+  if (type.getRank() != 1 || sizesConflict(type.getDimSize(0), channels))
+    return op->emitOpError() << "expects a bias of " << channels
+                             << " elements, one per output channel";
+  return success();
+}
+
+static std::optional<int> biasFixPoint(Value bias) {
+  if (!bias)
+    return std::nullopt;
+  return getFixType(bias).getFixPoint();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and conversions
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstOp::verify() {
+  auto type = cast<RankedTensorType>(getOutput().getType());
+  auto fix = cast<FixType>(type.getElementType());
+  auto value = getValue();
+  if (value.getType().getShape() != type.getShape())
+    return emitOpError() << "value shape does not match the result shape";
+  if (value.getElementType().getIntOrFloatBitWidth() != fix.getBitWidth())
+    return emitOpError() << "value has "
+                         << value.getElementType().getIntOrFloatBitWidth()
+                         << "-bit integers but the result type has "
+                         << fix.getBitWidth() << " bits";
+  if (!fix.getIsSigned())
+    for (const APInt &v : value.getValues<APInt>())
+      if (v.isNegative())
+        return emitOpError() << "holds a negative value for an unsigned type";
+  return success();
+}
+
+OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
+
+static LogicalResult verifySameShape(Operation *op, Type a, Type b) {
+  auto lhs = cast<ShapedType>(a), rhs = cast<ShapedType>(b);
+  if (lhs.getRank() != rhs.getRank())
+    return op->emitOpError() << "expects input and output of the same rank";
+  for (int64_t d = 0; d < lhs.getRank(); ++d)
+    if (sizesConflict(lhs.getDimSize(d), rhs.getDimSize(d)))
+      return op->emitOpError() << "expects input and output of the same shape";
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifySameShape(*this, getInput().getType(), getOutput().getType());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifySameShape(*this, getInput().getType(), getOutput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp / MatMulOp
+//===----------------------------------------------------------------------===//
+
+int Conv2DOp::getShiftCut() {
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getOutput()).getFixPoint();
+}
+
+int Conv2DOp::getShiftBias() {
+  assert(getBias() && "shift_bias of a layer without bias");
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getBias()).getFixPoint();
+}
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(checkArray(*this, "strides", getStrides(), 2, false)) ||
+      failed(checkArray(*this, "dilations", getDilations(), 2, false)) ||
+      failed(checkArray(*this, "pad", getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weights = cast<RankedTensorType>(getWeights().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (weights.getRank() != 4)
+    return emitOpError() << "expects rank-4 HWIO weights";
+  if (input.getRank() == 4 &&
+      sizesConflict(input.getDimSize(3), weights.getDimSize(2)))
+    return emitOpError() << "input has " << input.getDimSize(3)
+                         << " channels but the weights expect "
+                         << weights.getDimSize(2);
+  if (failed(verifyWindowResult(*this, input, output,
+                                weights.getShape().take_front(2), getStrides(),
+                                getDilations(), getPad(),
+                                weights.getDimSize(3))) ||
+      failed(verifyBias(*this, getBias(), weights.getDimSize(3))))
+    return failure();
+  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
+                      getFixType(getWeights()).getFixPoint(),
+                      biasFixPoint(getBias()),
+                      getFixType(getOutput()).getFixPoint());
+}
+
+int MatMulOp::getShiftCut() {
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getOutput()).getFixPoint();
+}
+
+int MatMulOp::getShiftBias() {
+  assert(getBias() && "shift_bias of a layer without bias");
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getBias()).getFixPoint();
+}
+
+LogicalResult MatMulOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weights = cast<RankedTensorType>(getWeights().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getRank() != 2 || weights.getRank() != 2 || output.getRank() != 2)
+    return emitOpError() << "expects rank-2 input, weights and output";
+  if (sizesConflict(input.getDimSize(1), weights.getDimSize(0)))
+    return emitOpError() << "inner dimensions differ: " << input.getDimSize(1)
+                         << " vs " << weights.getDimSize(0);
+  if (sizesConflict(output.getDimSize(0), input.getDimSize(0)) ||
+      sizesConflict(output.getDimSize(1), weights.getDimSize(1)))
+    return emitOpError() << "expects output shape [M, N] of [M, K] x [K, N]";
+  if (failed(verifyBias(*this, getBias(), weights.getDimSize(1))))
+    return failure();
+  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
+                      getFixType(getWeights()).getFixPoint(),
+                      biasFixPoint(getBias()),
+                      getFixType(getOutput()).getFixPoint());
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling, add, reshape
+//===----------------------------------------------------------------------===//
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  if (failed(checkArray(op, "kernel", op.getKernel(), 2, false)) ||
+      failed(checkArray(op, "strides", op.getStrides(), 2, false)) ||
+      failed(checkArray(op, "pad", op.getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto output = cast<RankedTensorType>(op.getOutput().getType());
+  int64_t dil[2] = {1, 1};
+  return verifyWindowResult(op, input, output, op.getKernel(), op.getStrides(),
+                            dil, op.getPad(),
+                            input.getRank() == 4 ? input.getDimSize(3) : 0);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  if (getFixType(getInput()) != getFixType(getOutput()))
+    return emitOpError() << "expects the same fixed-point type in and out";
+  return verifyPool(*this);
+}
+
+LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult AddOp::verify() {
+  if (failed(verifySameShape(*this, getLhs().getType(), getOutput().getType())) ||
+      failed(verifySameShape(*this, getRhs().getType(), getOutput().getType())))
+    return failure();
+  if (getNonlinear() != Nonlinear::none && getNonlinear() != Nonlinear::relu)
+    return emitOpError() << "supports only 'none' or 'relu' as nonlinearity";
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError() << "expects the same fixed-point type in and out";
+  // Sizes other than an unknown batch must multiply to the same count.
+  auto staticCount = [](RankedTensorType t) {
+    int64_t n = 1;
+    for (int64_t d : t.getShape())
+      if (!ShapedType::isDynamic(d))
+        n *= d;
+    return n;
+  };
+  if (input.getNumDynamicDims() == output.getNumDynamicDims() &&
+      staticCount(input) != staticCount(output))
+    return emitOpError() << "changes the number of elements";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "vai/Dialect/Quant/QuantOps.cpp.inc"

@@ -1,0 +1,389 @@
+//===- XModelExporter.cpp - dpu-level module to .xmodel -------------------===//
+//
+// Op types, attribute names and layouts follow the files Xilinx's tools
+// write (../shared/data/xilinx/*.xmodel): kernel/stride as [w, h], pad as
+// [left, right, top, bottom], const-fix weights OHWI, XINT8 data.
+//
+//===----------------------------------------------------------------------===//
+
+#include "vai/Export/XModelExporter.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "vai/Dialect/Dpu/DpuOps.h"
+#include "vai/Dialect/Tfg/TfgUtils.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+
+using namespace mlir;
+using vai::proto::XAttr;
+using vai::proto::XOp;
+using vai::proto::XSubgraph;
+
+namespace vai {
+
+void CompileSummary::print(llvm::raw_ostream &os) const {
+  int64_t total = 0;
+  for (auto &[type, count] : opsPerType)
+    total += count;
+  os << "target: " << target << "\n";
+  os << "ops: " << total << " (";
+  bool first = true;
+  for (auto &[type, count] : opsPerType) {
+    os << (first ? "" : ", ") << type << " " << count;
+    first = false;
+  }
+  os << ")\n";
+  int dpu = 0, cpu = 0;
+  for (const Subgraph &s : subgraphs) {
+    dpu += s.device == "DPU";
+    cpu += s.device == "CPU";
+  }
+  os << "subgraphs: " << dpu << " DPU, " << cpu << " CPU\n";
+  for (const Subgraph &s : subgraphs) {
+    os << "  " << s.device << "  " << s.name << ": " << s.ops << " ops";
+    if (s.device == "DPU")
+      os << ", " << s.macs << " MACs";
+    os << "\n";
+    auto list = [&](StringRef what, const std::vector<std::string> &names) {
+      if (names.empty())
+        return;
+      os << "      " << what << ":";
+      for (const std::string &n : names)
+        os << " " << n;
+      os << "\n";
+    };
+    list("in ", s.inputs);
+    list("out", s.outputs);
+  }
+  os << "workload: " << macs << " MACs ("
+     << llvm::format("%.3f", 2.0 * double(macs) / 1e6) << " MOPs) per image\n";
+  os << "parameters: " << parameterBytes << " bytes\n";
+}
+
+namespace {
+
+std::vector<int64_t> xirDims(Type type) {
+  std::vector<int64_t> dims;
+  for (int64_t d : cast<ShapedType>(type).getShape())
+    dims.push_back(ShapedType::isDynamic(d) ? 1 : d); // XIR graphs are batch 1
+  return dims;
+}
+
+const char *nonlinearName(quant::Nonlinear n) {
+  switch (n) {
+  case quant::Nonlinear::none:
+    return "NONE";
+  case quant::Nonlinear::relu:
+    return "RELU";
+  case quant::Nonlinear::relu6:
+    return "RELU6";
+  case quant::Nonlinear::leaky_relu:
+    return "LEAKYRELU";
+  }
+  return "NONE";
+}
+
+const char *roundModeName(quant::RoundMode mode) {
+  switch (mode) {
+  case quant::RoundMode::dpu_round:
+    return "DPU_ROUND";
+  case quant::RoundMode::std_round:
+    return "STD_ROUND";
+  case quant::RoundMode::py3_round:
+    return "PY3_ROUND";
+  }
+  return "DPU_ROUND";
+}
+
+class Exporter {
+public:
+  Exporter(proto::XGraph &graph, CompileSummary *summary)
+      : graph(graph), summary(summary) {}
+  LogicalResult run(func::FuncOp func);
+
+private:
+  std::string uniqueName(Operation *op, StringRef fallback);
+  XOp &addOp(Operation *op, StringRef type, Value result, StringRef device);
+  LogicalResult exportOp(Operation *op, StringRef device, XSubgraph &subgraph,
+                         int64_t &macs);
+  void addArg(XOp &op, StringRef name, Value value) {
+    op.args.push_back({name.str(), {names.lookup(value)}});
+  }
+
+  proto::XGraph &graph;
+  CompileSummary *summary;
+  llvm::StringSet<> used;
+  llvm::DenseMap<Value, std::string> names;
+};
+
+std::string Exporter::uniqueName(Operation *op, StringRef fallback) {
+  std::string base = tfg::nodeName(op->getLoc());
+  if (base.empty())
+    base = fallback.str();
+  std::string name = base;
+  for (int i = 1; used.contains(name); ++i)
+    name = base + "_" + std::to_string(i);
+  used.insert(name);
+  return name;
+}
+
+XOp &Exporter::addOp(Operation *op, StringRef type, Value result,
+                     StringRef device) {
+  graph.ops.emplace_back();
+  XOp &x = graph.ops.back();
+  x.name = uniqueName(op, type);
+  x.type = type.str();
+  x.attrs["device"] = XAttr::string(device.str());
+  proto::XTensor &t = x.outputTensor;
+  t.name = x.name;
+  for (int64_t d : xirDims(result.getType()))
+    t.dims.push_back(int32_t(d));
+  if (auto fix = quant::getFixType(result)) {
+    t.dataType = int32_t(fix.getIsSigned() ? proto::XDataType::XInt
+                                           : proto::XDataType::XUInt);
+    t.bitWidth = int32_t(fix.getBitWidth());
+    t.attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
+    t.attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
+    t.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
+    t.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
+  } else {
+    t.dataType = int32_t(proto::XDataType::Float);
+    t.bitWidth = 32;
+  }
+  names[result] = x.name;
+  if (summary)
+    ++summary->opsPerType[x.type];
+  return x;
+}
+
+LogicalResult Exporter::exportOp(Operation *op, StringRef device,
+                                 XSubgraph &subgraph, int64_t &macs) {
+  auto vec = [](std::initializer_list<int64_t> v) {
+    return XAttr::int32Vec(std::vector<int64_t>(v));
+  };
+  auto fixAttrs = [](XOp &x, quant::FixType fix) {
+    x.attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
+    x.attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
+    x.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
+    x.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
+  };
+  XOp *created = nullptr;
+  LogicalResult result =
+      llvm::TypeSwitch<Operation *, LogicalResult>(op)
+          .Case([&](quant::ConstOp c) {
+            XOp &x = addOp(op, "const-fix", c.getResult(), device);
+            // XIR keeps weights OHWI; ours are HWIO.
+            auto type = cast<RankedTensorType>(c.getType());
+            auto values = c.getValue().getValues<APInt>();
+            std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+            std::string bytes(values.size(), '\0');
+            if (shape.size() == 4) {
+              int64_t kh = shape[0], kw = shape[1], ic = shape[2], oc = shape[3];
+              size_t i = 0;
+              for (const APInt &v : values) {
+                int64_t o = i % oc, rest = i / oc;
+                int64_t ci = rest % ic, x0 = (rest / ic) % kw, y0 = rest / ic / kw;
+                bytes[((o * kh + y0) * kw + x0) * ic + ci] = char(v.getSExtValue());
+                ++i;
+              }
+              shape = {oc, kh, kw, ic};
+              x.outputTensor.dims = {int32_t(oc), int32_t(kh), int32_t(kw), int32_t(ic)};
+            } else {
+              size_t i = 0;
+              for (const APInt &v : values)
+                bytes[i++] = char(v.getSExtValue());
+            }
+            if (summary)
+              summary->parameterBytes += int64_t(bytes.size());
+            x.attrs["data"] = XAttr::bytes(std::move(bytes));
+            x.attrs["data_type"] = XAttr::string("XINT8");
+            x.attrs["shape"] = XAttr::int32Vec(shape);
+            created = &x;
+            return success();
+          })
+          .Case([&](dpu::ConvOp c) {
+            auto w = cast<RankedTensorType>(c.getWeights().getType());
+            auto out = xirDims(c.getType());
+            XOp &x = addOp(op, "conv2d-fix", c.getResult(), device);
+            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(), p = c.getPad();
+            x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
+            x.attrs["stride"] = vec({s[1], s[0]});
+            x.attrs["dilation"] = vec({d[1], d[0]});
+            x.attrs["pad"] = vec({p[2], p[3], p[0], p[1]});
+            x.attrs["pad_mode"] = XAttr::string("FLOOR");
+            x.attrs["group"] = XAttr::int32(1);
+            x.attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
+            x.attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
+            x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+            x.attrs["nonlinear"] = XAttr::string(nonlinearName(c.getNonlinear()));
+            int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
+                                w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2);
+            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
+            macs += layerMacs;
+            addArg(x, "input", c.getInput());
+            addArg(x, "weights", c.getWeights());
+            if (c.getBias())
+              addArg(x, "bias", c.getBias());
+            created = &x;
+            return success();
+          })
+          .Case([&](dpu::PoolOp p) {
+            XOp &x = addOp(op, "pool-fix", p.getResult(), device);
+            ArrayRef<int64_t> k = p.getKernel(), s = p.getStrides(), pad = p.getPad();
+            x.attrs["type"] = XAttr::string(p.getPoolType() == dpu::PoolType::max ? "MAX" : "AVG");
+            x.attrs["kernel"] = vec({k[1], k[0]});
+            x.attrs["stride"] = vec({s[1], s[0]});
+            x.attrs["pad"] = vec({pad[2], pad[3], pad[0], pad[1]});
+            x.attrs["pad_mode"] = XAttr::string("FLOOR");
+            auto out = xirDims(p.getType());
+            int64_t work = out[0] * out[1] * out[2] * out[3] * k[0] * k[1];
+            x.attrs["workload"] = XAttr::uint64(uint64_t(work));
+            addArg(x, "input", p.getInput());
+            created = &x;
+            return success();
+          })
+          .Case([&](dpu::ElewOp e) {
+            XOp &x = addOp(op, "eltwise-fix", e.getResult(), device);
+            x.attrs["type"] = XAttr::string("ADD");
+            x.attrs["nonlinear"] = XAttr::string(nonlinearName(e.getNonlinear()));
+            x.args.push_back({"input", {names.lookup(e.getLhs()), names.lookup(e.getRhs())}});
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::ReshapeOp r) {
+            XOp &x = addOp(op, "reshape-fix", r.getResult(), device);
+            x.attrs["shape"] = XAttr::int32Vec(xirDims(r.getType()));
+            addArg(x, "input", r.getInput());
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::DequantizeOp dq) {
+            XOp &x = addOp(op, "fix2float", dq.getResult(), device);
+            fixAttrs(x, quant::getFixType(dq.getInput()));
+            addArg(x, "input", dq.getInput());
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::QuantizeOp q) {
+            XOp &x = addOp(op, "float2fix", q.getResult(), device);
+            fixAttrs(x, quant::getFixType(q.getResult()));
+            addArg(x, "input", q.getInput());
+            created = &x;
+            return success();
+          })
+          .Default([&](Operation *other) {
+            return other->emitError()
+                   << "cannot be written to an xmodel: no XIR op for '"
+                   << other->getName() << "' in a " << device << " subgraph";
+          });
+  if (succeeded(result) && created)
+    subgraph.opNames.push_back(created->name);
+  return result;
+}
+
+LogicalResult Exporter::run(func::FuncOp func) {
+  graph.name = func.getName().str();
+  graph.root.name = "root";
+  graph.root.attrs["device"] = XAttr::string("USER");
+  int64_t totalMacs = 0;
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<std::string> returned;
+      for (Value v : ret.getOperands())
+        returned.push_back(names.lookup(v));
+      graph.attrs["return_ops"] = XAttr::stringVec(returned);
+      continue;
+    }
+    if (auto q = dyn_cast<quant::QuantizeOp>(op);
+        q && isa<BlockArgument>(q.getInput())) {
+      // A model input: XIR's data-fix op, alone in a USER subgraph.
+      XSubgraph user;
+      auto arg = cast<BlockArgument>(q.getInput());
+      XOp &x = addOp(&op, "data-fix", q.getResult(), "USER");
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "tfg.name")) {
+        used.erase(x.name);
+        x.name = x.outputTensor.name = name.str();
+        used.insert(x.name);
+        names[q.getResult()] = x.name;
+      }
+      x.attrs["data_type"] = XAttr::string("XINT8");
+      x.attrs["shape"] = XAttr::int32Vec(xirDims(q.getType()));
+      user.name = "subgraph_" + x.name;
+      user.attrs["device"] = XAttr::string("USER");
+      user.opNames.push_back(x.name);
+      graph.root.children.push_back(std::move(user));
+      if (summary)
+        summary->subgraphs.push_back({graph.root.children.back().name, "USER", 1, 0, {}, {x.name}});
+      continue;
+    }
+    auto sub = dyn_cast<dpu::SubgraphOp>(op);
+    if (!sub)
+      return op.emitError() << "cannot be written to an xmodel outside a "
+                               "subgraph: run dpu-partition first";
+    std::string device = dpu::stringifyDevice(sub.getDevice()).str();
+    XSubgraph child;
+    child.name = sub.getSymName().str();
+    child.attrs["device"] = XAttr::string(device);
+    CompileSummary::Subgraph info{child.name, device, 0, 0, {}, {}};
+    Block &body = sub.getBody().front();
+    for (auto [arg, input] : llvm::zip(body.getArguments(), sub.getInputs())) {
+      names[arg] = names.lookup(input);
+      info.inputs.push_back(names.lookup(input));
+    }
+    int64_t macs = 0;
+    for (Operation &inner : body.without_terminator())
+      if (failed(exportOp(&inner, device, child, macs)))
+        return failure();
+    auto yield = cast<dpu::YieldOp>(body.getTerminator());
+    for (auto [value, result] : llvm::zip(yield.getValues(), sub.getResults())) {
+      names[result] = names.lookup(value);
+      info.outputs.push_back(names.lookup(value));
+    }
+    if (sub.getDevice() == dpu::Device::DPU) {
+      child.attrs["dpu_name"] = XAttr::string(sub.getTarget()->str());
+      uint64_t fingerprint = 0;
+      StringRef hex = *sub.getFingerprint();
+      hex.consume_front("0x");
+      if (hex.getAsInteger(16, fingerprint))
+        return sub.emitError() << "malformed fingerprint " << *sub.getFingerprint();
+      child.attrs["dpu_fingerprint"] = XAttr::uint64(fingerprint);
+      child.attrs["workload"] = XAttr::uint64(uint64_t(2 * macs));
+      if (summary)
+        summary->target = sub.getTarget()->str();
+    }
+    info.ops = int64_t(child.opNames.size());
+    info.macs = macs;
+    totalMacs += macs;
+    if (summary)
+      summary->subgraphs.push_back(info);
+    graph.root.children.push_back(std::move(child));
+  }
+  for (const XOp &x : graph.ops)
+    graph.root.opNames.push_back(x.name);
+  if (summary)
+    summary->macs = totalMacs;
+  return success();
+}
+
+} // namespace
+
+LogicalResult buildXModel(ModuleOp module, proto::XGraph &graph,
+                          CompileSummary *summary) {
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  if (!func)
+    return module.emitError() << "no function @main to export";
+  return Exporter(graph, summary).run(func);
+}
+
+LogicalResult exportXModel(ModuleOp module, llvm::raw_ostream &os) {
+  proto::XGraph graph;
+  if (failed(buildXModel(module, graph)))
+    return failure();
+  std::string bytes, error;
+  if (!proto::writeXModel(graph, bytes, error))
+    return module.emitError() << "cannot serialize the xmodel: " << error;
+  os << bytes;
+  return success();
+}
+
+} // namespace vai

@@ -1,0 +1,504 @@
+//===- Interpreter.cpp - Executes tfg, quant and dpu functions ------------===//
+
+#include "vai/Simulator/Interpreter.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "vai/Dialect/Dpu/DpuOps.h"
+#include "vai/Dialect/Prune/PruneOps.h"
+#include "vai/Dialect/Quant/QuantOps.h"
+#include "vai/Dialect/Tfg/TfgOps.h"
+#include "vai/Simulator/FixedKernels.h"
+#include "vai/Simulator/FloatKernels.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace vai {
+
+RuntimeValue RuntimeValue::ofFloat(FloatArray array) {
+  RuntimeValue v;
+  v.floats = std::move(array);
+  return v;
+}
+
+RuntimeValue RuntimeValue::ofFixed(Int8Array array, int fixPoint) {
+  RuntimeValue v;
+  v.isFixed = true;
+  v.ints = std::move(array);
+  v.fixPoint = fixPoint;
+  return v;
+}
+
+FloatArray RuntimeValue::toFloat() const {
+  return isFixed ? dequantizeArray(ints, fixPoint) : floats;
+}
+
+namespace {
+
+Dims2 dims2(ArrayRef<int64_t> v) { return {v[0], v[1]}; }
+Pads2 pads4(ArrayRef<int64_t> v) { return {v[0], v[1], v[2], v[3]}; }
+
+Conv2DAttrs convAttrs(ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                      ArrayRef<int64_t> pad) {
+  Conv2DAttrs attrs;
+  attrs.strides = dims2(strides);
+  attrs.dilations = dims2(dilations);
+  attrs.pads = pads4(pad);
+  return attrs;
+}
+
+Pool2DAttrs poolAttrs(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> pad) {
+  Pool2DAttrs attrs;
+  attrs.kernel = dims2(kernel);
+  attrs.strides = dims2(strides);
+  attrs.pads = pads4(pad);
+  return attrs;
+}
+
+Nonlinear toKernel(quant::Nonlinear n) {
+  switch (n) {
+  case quant::Nonlinear::none:
+    return Nonlinear::None;
+  case quant::Nonlinear::relu:
+    return Nonlinear::Relu;
+  case quant::Nonlinear::relu6:
+    return Nonlinear::Relu6;
+  case quant::Nonlinear::leaky_relu:
+    return Nonlinear::LeakyRelu;
+  }
+  return Nonlinear::None;
+}
+
+std::vector<int64_t> staticShape(ShapedType type) {
+  return std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+}
+
+/// The shape of `type` with its unknown dimension (at most one) solved so
+/// that it holds `count` elements.
+FailureOr<std::vector<int64_t>> resolveShape(ShapedType type, int64_t count) {
+  std::vector<int64_t> shape = staticShape(type);
+  int64_t known = 1;
+  int dynamicIndex = -1;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (ShapedType::isDynamic(d)) {
+      if (dynamicIndex >= 0)
+        return failure();
+      dynamicIndex = i;
+    } else {
+      known *= d;
+    }
+  }
+  if (dynamicIndex >= 0) {
+    if (known == 0 || count % known)
+      return failure();
+    shape[dynamicIndex] = count / known;
+  } else if (known != count) {
+    return failure();
+  }
+  return shape;
+}
+
+/// Evaluates one op. Keeps per-op code to the kernel call.
+class OpEvaluator {
+public:
+  OpEvaluator(llvm::DenseMap<Value, RuntimeValue> &env,
+              llvm::DenseMap<Operation *, RuntimeValue> &constants)
+      : env(env), constants(constants) {}
+
+  LogicalResult evaluate(Operation *op, std::vector<RuntimeValue> &results);
+
+private:
+  const RuntimeValue &get(Value v) { return env.find(v)->second; }
+  const FloatArray &f(Value v) { return get(v).floats; }
+  const Int8Array &q(Value v) { return get(v).ints; }
+  int fix(Value v) { return quant::getFixType(v).getFixPoint(); }
+
+  LogicalResult check(Operation *op, bool ok) {
+    if (!ok)
+      return op->emitError() << "interpreter: " << error;
+    return success();
+  }
+
+  LogicalResult floatConst(tfg::ConstOp op, RuntimeValue &out);
+  LogicalResult fixedConst(quant::ConstOp op, RuntimeValue &out);
+  LogicalResult fixedConv(Operation *op, Value input, Value weights, Value bias,
+                          const Conv2DAttrs &attrs, const Requant &rq,
+                          RuntimeValue &out);
+  LogicalResult floatActivation(tfg::Activation act, FloatArray &x);
+
+  llvm::DenseMap<Value, RuntimeValue> &env;
+  llvm::DenseMap<Operation *, RuntimeValue> &constants;
+  std::string error;
+};
+
+LogicalResult OpEvaluator::floatConst(tfg::ConstOp op, RuntimeValue &out) {
+  auto attr = dyn_cast<DenseElementsAttr>(op.getValue());
+  if (!attr)
+    return op.emitError() << "interpreter: unsupported constant attribute";
+  FloatArray array(staticShape(attr.getType()));
+  if (attr.getElementType().isF32()) {
+    llvm::copy(attr.getValues<float>(), array.data.begin());
+  } else if (attr.getElementType().isInteger()) {
+    for (auto [i, v] : llvm::enumerate(attr.getValues<APInt>()))
+      array.data[i] = float(v.getSExtValue());
+  } else {
+    return op.emitError() << "interpreter: unsupported constant element type "
+                          << attr.getElementType();
+  }
+  out = RuntimeValue::ofFloat(std::move(array));
+  return success();
+}
+
+LogicalResult OpEvaluator::fixedConst(quant::ConstOp op, RuntimeValue &out) {
+  auto type = quant::getFixType(op.getOutput());
+  if (type.getBitWidth() != 8)
+    return op.emitError() << "interpreter: only 8-bit fixed point is supported";
+  DenseIntElementsAttr attr = op.getValue();
+  Int8Array array(staticShape(attr.getType()));
+  for (auto [i, v] : llvm::enumerate(attr.getValues<APInt>()))
+    array.data[i] = int8_t(v.getSExtValue());
+  out = RuntimeValue::ofFixed(std::move(array), type.getFixPoint());
+  return success();
+}
+
+LogicalResult OpEvaluator::fixedConv(Operation *op, Value input, Value weights,
+                                     Value bias, const Conv2DAttrs &attrs,
+                                     const Requant &rq, RuntimeValue &out) {
+  Int8Array result;
+  if (failed(check(op, conv2dFix(q(input), q(weights), bias ? &q(bias) : nullptr,
+                                 attrs, rq, result, error))))
+    return failure();
+  out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
+  return success();
+}
+
+LogicalResult OpEvaluator::floatActivation(tfg::Activation act, FloatArray &x) {
+  if (act == tfg::Activation::relu)
+    x = relu(x);
+  else if (act == tfg::Activation::relu6)
+    x = relu6(x);
+  else if (act == tfg::Activation::leaky_relu)
+    x = leakyRelu(x, 0.2f);
+  return success();
+}
+
+LogicalResult OpEvaluator::evaluate(Operation *op,
+                                    std::vector<RuntimeValue> &results) {
+  // Every op the interpreter knows has exactly one result.
+  if (op->getNumResults() != 1)
+    return op->emitError() << "interpreter: no implementation for '"
+                           << op->getName() << "'";
+  results.resize(1);
+  RuntimeValue &out = results[0];
+  FloatArray fo;
+  auto setFloat = [&](FloatArray a) { out = RuntimeValue::ofFloat(std::move(a)); };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      // Float level.
+      .Case([&](tfg::ConstOp c) {
+        auto [it, inserted] = constants.try_emplace(op);
+        if (inserted && failed(floatConst(c, it->second)))
+          return failure();
+        out = it->second;
+        return success();
+      })
+      .Case([&](tfg::IdentityOp o) {
+        out = get(o.getInput());
+        return success();
+      })
+      .Case([&](tfg::Conv2DOp o) {
+        if (failed(check(op, conv2d(f(o.getInput()), f(o.getFilter()),
+                                    convAttrs(o.getStrides(), o.getDilations(),
+                                              o.getPad()),
+                                    fo, error))))
+          return failure();
+        if (Value bias = o.getBias())
+          if (failed(check(op, biasAdd(fo, f(bias), fo, error))))
+            return failure();
+        floatActivation(o.getActivation(), fo);
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::MatMulOp o) {
+        if (failed(check(op, matmul(f(o.getA()), f(o.getB()), o.getTransposeA(),
+                                    o.getTransposeB(), fo, error))))
+          return failure();
+        if (Value bias = o.getBias())
+          if (failed(check(op, biasAdd(fo, f(bias), fo, error))))
+            return failure();
+        floatActivation(o.getActivation(), fo);
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::BiasAddOp o) {
+        if (failed(check(op, biasAdd(f(o.getInput()), f(o.getBias()), fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::FusedBatchNormOp o) {
+        if (failed(check(op, batchNormInference(
+                                 f(o.getInput()), f(o.getScale()),
+                                 f(o.getOffset()), f(o.getMean()),
+                                 f(o.getVariance()),
+                                 o.getEpsilon().convertToFloat(), fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::ReluOp o) {
+        setFloat(relu(f(o.getInput())));
+        return success();
+      })
+      .Case([&](tfg::Relu6Op o) {
+        setFloat(relu6(f(o.getInput())));
+        return success();
+      })
+      .Case([&](tfg::MaxPoolOp o) {
+        if (failed(check(op, maxPool(f(o.getInput()),
+                                     poolAttrs(o.getKernel(), o.getStrides(),
+                                               o.getPad()),
+                                     fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::AvgPoolOp o) {
+        if (failed(check(op, avgPool(f(o.getInput()),
+                                     poolAttrs(o.getKernel(), o.getStrides(),
+                                               o.getPad()),
+                                     fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::MeanOp o) {
+        std::vector<int64_t> axes(o.getAxes().begin(), o.getAxes().end());
+        if (failed(check(op, meanReduce(f(o.getInput()), axes, o.getKeepDims(),
+                                        fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](tfg::AddOp o) {
+        if (failed(check(op, add(f(o.getLhs()), f(o.getRhs()), fo, error))))
+          return failure();
+        setFloat(std::move(fo));
+        return success();
+      })
+      .Case([&](prune::MaskOp o) {
+        fo = f(o.getInput());
+        ArrayRef<bool> keep = o.getKeep();
+        for (size_t i = 0; i < fo.data.size(); ++i)
+          if (!keep[i % keep.size()])
+            fo.data[i] = 0.0f;
+        setFloat(std::move(fo));
+        return success();
+      })
+      // Fixed-point level.
+      .Case([&](quant::ConstOp c) {
+        auto [it, inserted] = constants.try_emplace(op);
+        if (inserted && failed(fixedConst(c, it->second)))
+          return failure();
+        out = it->second;
+        return success();
+      })
+      .Case([&](quant::QuantizeOp o) {
+        auto type = quant::getFixType(o.getOutput());
+        if (type.getBitWidth() != 8)
+          return LogicalResult(op->emitError()
+                               << "interpreter: only 8-bit fixed point is supported");
+        RoundMode mode = type.getRoundMode() == quant::RoundMode::dpu_round
+                             ? RoundMode::DpuRound
+                         : type.getRoundMode() == quant::RoundMode::std_round
+                             ? RoundMode::StdRound
+                             : RoundMode::Py3Round;
+        out = RuntimeValue::ofFixed(
+            quantizeArray(f(o.getInput()), type.getFixPoint(), 8, mode),
+            type.getFixPoint());
+        return success();
+      })
+      .Case([&](quant::DequantizeOp o) {
+        setFloat(get(o.getInput()).toFloat());
+        return success();
+      })
+      .Case([&](quant::Conv2DOp o) {
+        Requant rq = makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                                 o.getBias() ? fix(o.getBias()) : 0,
+                                 fix(o.getOutput()), toKernel(o.getNonlinear()));
+        return fixedConv(op, o.getInput(), o.getWeights(), o.getBias(),
+                         convAttrs(o.getStrides(), o.getDilations(), o.getPad()),
+                         rq, out);
+      })
+      .Case([&](dpu::ConvOp o) {
+        Requant rq;
+        rq.shiftCut = o.getShiftCut();
+        rq.shiftBias = o.getShiftBias();
+        rq.nonlinear = toKernel(o.getNonlinear());
+        rq.outFixPoint = fix(o.getOutput());
+        return fixedConv(op, o.getInput(), o.getWeights(), o.getBias(),
+                         convAttrs(o.getStrides(), o.getDilations(), o.getPad()),
+                         rq, out);
+      })
+      .Case([&](quant::MatMulOp o) {
+        Requant rq = makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                                 o.getBias() ? fix(o.getBias()) : 0,
+                                 fix(o.getOutput()), toKernel(o.getNonlinear()));
+        Int8Array result;
+        if (failed(check(op, matmulFix(q(o.getInput()), q(o.getWeights()),
+                                       o.getBias() ? &q(o.getBias()) : nullptr,
+                                       rq, false, false, result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
+        return success();
+      })
+      .Case([&](quant::MaxPoolOp o) {
+        Int8Array result;
+        if (failed(check(op, maxPoolFix(q(o.getInput()),
+                                        poolAttrs(o.getKernel(), o.getStrides(),
+                                                  o.getPad()),
+                                        fix(o.getInput()), fix(o.getOutput()),
+                                        result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::AvgPoolOp o) {
+        Int8Array result;
+        if (failed(check(op, avgPoolFix(q(o.getInput()),
+                                        poolAttrs(o.getKernel(), o.getStrides(),
+                                                  o.getPad()),
+                                        fix(o.getInput()), fix(o.getOutput()),
+                                        result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](dpu::PoolOp o) {
+        Int8Array result;
+        Pool2DAttrs attrs = poolAttrs(o.getKernel(), o.getStrides(), o.getPad());
+        bool ok = o.getPoolType() == dpu::PoolType::max
+                      ? maxPoolFix(q(o.getInput()), attrs, fix(o.getInput()),
+                                   fix(o.getOutput()), result, error)
+                      : avgPoolFix(q(o.getInput()), attrs, fix(o.getInput()),
+                                   fix(o.getOutput()), result, error);
+        if (failed(check(op, ok)))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::AddOp o) {
+        Int8Array result;
+        if (failed(check(op, addFix(q(o.getLhs()), fix(o.getLhs()), q(o.getRhs()),
+                                    fix(o.getRhs()), fix(o.getOutput()),
+                                    toKernel(o.getNonlinear()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](dpu::ElewOp o) {
+        Int8Array result;
+        if (failed(check(op, addFix(q(o.getLhs()), fix(o.getLhs()), q(o.getRhs()),
+                                    fix(o.getRhs()), fix(o.getOutput()),
+                                    toKernel(o.getNonlinear()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::ReshapeOp o) {
+        const RuntimeValue &in = get(o.getInput());
+        auto shape = resolveShape(cast<ShapedType>(o.getOutput().getType()),
+                                  in.ints.numElements());
+        if (failed(shape))
+          return LogicalResult(op->emitError()
+                               << "interpreter: cannot reshape "
+                               << in.ints.numElements() << " elements to "
+                               << o.getOutput().getType());
+        out = in;
+        out.ints.shape = *shape;
+        return success();
+      })
+      .Default([&](Operation *other) {
+        return other->emitError()
+               << "interpreter: no implementation for '" << other->getName()
+               << "'";
+      });
+}
+
+} // namespace
+
+LogicalResult Interpreter::runBlock(Block &block,
+                                    ArrayRef<RuntimeValue> arguments,
+                                    std::vector<RuntimeValue> &results,
+                                    const OpObserver &observer) {
+  llvm::DenseMap<Value, RuntimeValue> env;
+  for (auto [arg, value] : llvm::zip(block.getArguments(), arguments))
+    env[arg] = value;
+  OpEvaluator evaluator(env, constants);
+  for (Operation &op : block) {
+    if (op.hasTrait<OpTrait::IsTerminator>()) {
+      results.clear();
+      for (Value v : op.getOperands())
+        results.push_back(env.find(v)->second);
+      return success();
+    }
+    std::vector<RuntimeValue> outs;
+    if (auto subgraph = dyn_cast<dpu::SubgraphOp>(op)) {
+      std::vector<RuntimeValue> ins;
+      for (Value v : subgraph.getInputs())
+        ins.push_back(env.find(v)->second);
+      if (failed(runBlock(subgraph.getBody().front(), ins, outs, observer)))
+        return failure();
+    } else if (failed(evaluator.evaluate(&op, outs))) {
+      return failure();
+    }
+    if (observer)
+      observer(&op, outs);
+    for (auto [result, value] : llvm::zip(op.getResults(), outs))
+      env[result] = std::move(value);
+  }
+  return block.getParentOp()->emitError() << "interpreter: block has no terminator";
+}
+
+FailureOr<std::vector<RuntimeValue>>
+Interpreter::run(ArrayRef<RuntimeValue> inputs, const OpObserver &observer) {
+  if (inputs.size() != func.getNumArguments())
+    return func.emitError() << "interpreter: function takes "
+                            << func.getNumArguments() << " inputs, got "
+                            << inputs.size();
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto shaped = cast<ShapedType>(type);
+    const std::vector<int64_t> &shape = inputs[i].shape();
+    bool ok = shaped.getRank() == int64_t(shape.size());
+    for (int64_t d = 0; ok && d < shaped.getRank(); ++d)
+      ok = ShapedType::isDynamic(shaped.getDimSize(d)) ||
+           shaped.getDimSize(d) == shape[d];
+    if (!ok) {
+      std::string got;
+      for (int64_t d : shape)
+        got += (got.empty() ? "" : "x") + std::to_string(d);
+      return func.emitError() << "interpreter: input " << i << " has shape ["
+                              << got << "] but the function expects " << type;
+    }
+  }
+  std::vector<RuntimeValue> results;
+  if (failed(runBlock(func.getBody().front(), inputs, results, observer)))
+    return failure();
+  return results;
+}
+
+FailureOr<std::vector<FloatArray>> interpretFunction(func::FuncOp func,
+                                                     ArrayRef<FloatArray> inputs) {
+  std::vector<RuntimeValue> values;
+  for (const FloatArray &input : inputs)
+    values.push_back(RuntimeValue::ofFloat(input));
+  Interpreter interpreter(func);
+  auto results = interpreter.run(values);
+  if (failed(results))
+    return failure();
+  std::vector<FloatArray> outputs;
+  for (const RuntimeValue &v : *results)
+    outputs.push_back(v.toFloat());
+  return outputs;
+}
+
+} // namespace vai

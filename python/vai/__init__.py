@@ -1,0 +1,1 @@
+"""Python utilities of the vai compiler (see vai.graphdef)."""
