@@ -21,7 +21,7 @@ def Dpu_SubgraphOp : Dpu_Op<"subgraph", [IsolatedFromAbove,
     a `CPU` subgraph holds `quant` ops the DPU cannot run.
 
     ```mlir
-    %y = dpu.subgraph "subgraph_conv1" #dpu.device<DPU> (%x)
+    %y = dpu.subgraph "subgraph_conv1" <DPU>(%x)
            {target = "DPUCZDX8G_ISA1_B4096", fingerprint = "0x101000016010407"}
            : (tensor<?x28x28x1x!quant.fix<s8, 7>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>> {
     ^bb0(%in: tensor<?x28x28x1x!quant.fix<s8, 7>>):

@@ -330,18 +330,15 @@ bool decodeTensor(const tf::TensorProto &p, TfTensor &t, std::string &error) {
   case TfDType::Half:
     return fillFromVals(
         p.half_val(), count, 1, t.floats,
-        [](int32_t v) { return halfToFloat(static_cast<uint16_t>(v)); },
-        error);
+        [](int32_t v) { return halfToFloat(static_cast<uint16_t>(v)); }, error);
   case TfDType::BFloat16:
     return fillFromVals(
         p.half_val(), count, 1, t.floats,
-        [](int32_t v) { return bf16ToFloat(static_cast<uint16_t>(v)); },
-        error);
+        [](int32_t v) { return bf16ToFloat(static_cast<uint16_t>(v)); }, error);
   case TfDType::Complex64:
     return fillFromVals(p.scomplex_val(), count, 2, t.floats, same, error);
   case TfDType::Complex128:
-    return fillFromVals(p.dcomplex_val(), count, 2, t.floats, toFloat,
-                        error);
+    return fillFromVals(p.dcomplex_val(), count, 2, t.floats, toFloat, error);
   case TfDType::Int64:
     return fillFromVals(p.int64_val(), count, 1, t.ints, toInt, error);
   case TfDType::UInt32:
@@ -453,7 +450,7 @@ bool encodeTensor(const TfTensor &t, tf::TensorProto &p, std::string &error) {
   if (layout.store == Store::None)
     return true;
   int64_t count = t.numElements() * layout.group;
-  size_t have = layout.store == Store::Floats  ? t.floats.size()
+  size_t have = layout.store == Store::Floats ? t.floats.size()
                 : layout.store == Store::Ints ? t.ints.size()
                                               : t.strings.size();
   if (have == 0)
@@ -512,8 +509,8 @@ bool decodeFunc(const tf::NameAttrList &f, TfAttr &a, std::string &error) {
   for (const auto &entry : f.attr()) {
     TfAttr sub;
     if (!decodeAttr(entry.second, sub, error)) {
-      error = "function '" + f.name() + "' attr '" + entry.first + "': " +
-              error;
+      error =
+          "function '" + f.name() + "' attr '" + entry.first + "': " + error;
       return false;
     }
     a.funcAttrs.emplace(entry.first, std::move(sub));
@@ -700,17 +697,39 @@ bool encodeAttr(const TfAttr &a, tf::AttrValue &v, std::string &error) {
 
 /// TensorFlow's DataType names, indexed by value (0..32).
 const char *const kDTypeNames[] = {
-    "INVALID",       "FLOAT",          "DOUBLE",
-    "INT32",         "UINT8",          "INT16",
-    "INT8",          "STRING",         "COMPLEX64",
-    "INT64",         "BOOL",           "QINT8",
-    "QUINT8",        "QINT32",         "BFLOAT16",
-    "QINT16",        "QUINT16",        "UINT16",
-    "COMPLEX128",    "HALF",           "RESOURCE",
-    "VARIANT",       "UINT32",         "UINT64",
-    "FLOAT8_E5M2",   "FLOAT8_E4M3FN",  "FLOAT8_E4M3FNUZ",
-    "FLOAT8_E4M3B11FNUZ", "FLOAT8_E5M2FNUZ", "INT4",
-    "UINT4",         "INT2",           "UINT2",
+    "INVALID",
+    "FLOAT",
+    "DOUBLE",
+    "INT32",
+    "UINT8",
+    "INT16",
+    "INT8",
+    "STRING",
+    "COMPLEX64",
+    "INT64",
+    "BOOL",
+    "QINT8",
+    "QUINT8",
+    "QINT32",
+    "BFLOAT16",
+    "QINT16",
+    "QUINT16",
+    "UINT16",
+    "COMPLEX128",
+    "HALF",
+    "RESOURCE",
+    "VARIANT",
+    "UINT32",
+    "UINT64",
+    "FLOAT8_E5M2",
+    "FLOAT8_E4M3FN",
+    "FLOAT8_E4M3FNUZ",
+    "FLOAT8_E4M3B11FNUZ",
+    "FLOAT8_E5M2FNUZ",
+    "INT4",
+    "UINT4",
+    "INT2",
+    "UINT2",
 };
 constexpr int kNumDTypeNames = sizeof(kDTypeNames) / sizeof(kDTypeNames[0]);
 
@@ -749,9 +768,9 @@ bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
       // the binary parser does.
       parser.AllowUnknownField(true);
       if (!parser.ParseFromString(bytes, &gd)) {
-        error = "text-format GraphDef: " +
-                (errors.message().empty() ? std::string("parse error")
-                                          : errors.message());
+        error = "text-format GraphDef: " + (errors.message().empty()
+                                                ? std::string("parse error")
+                                                : errors.message());
         return false;
       }
     } else if (!gd.ParseFromString(bytes)) {
@@ -773,8 +792,8 @@ bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
       for (const auto &entry : nd.attr()) {
         TfAttr attr;
         if (!decodeAttr(entry.second, attr, error)) {
-          error = "node '" + nd.name() + "' attr '" + entry.first +
-                  "': " + error;
+          error =
+              "node '" + nd.name() + "' attr '" + entry.first + "': " + error;
           return false;
         }
         node.attrs.emplace(entry.first, std::move(attr));
@@ -807,8 +826,8 @@ bool vai::proto::writeGraphDef(const TfGraph &graph, bool text,
       for (const auto &entry : node.attrs) {
         if (!encodeAttr(entry.second, (*nd->mutable_attr())[entry.first],
                         error)) {
-          error = "node '" + node.name + "' attr '" + entry.first +
-                  "': " + error;
+          error =
+              "node '" + node.name + "' attr '" + entry.first + "': " + error;
           return false;
         }
       }

@@ -204,8 +204,8 @@ bool XSubgraph::operator==(const XSubgraph &o) const {
 }
 
 bool XOpArgDef::operator==(const XOpArgDef &o) const {
-  return name == o.name && occurType == o.occurType &&
-         dataType == o.dataType && annotation == o.annotation;
+  return name == o.name && occurType == o.occurType && dataType == o.dataType &&
+         annotation == o.annotation;
 }
 
 bool XAttrDef::operator==(const XAttrDef &o) const {
@@ -221,8 +221,8 @@ bool XOpDef::operator==(const XOpDef &o) const {
 }
 
 bool XGraph::operator==(const XGraph &o) const {
-  return name == o.name && ops == o.ops && root == o.root &&
-         attrs == o.attrs && opDefs == o.opDefs;
+  return name == o.name && ops == o.ops && root == o.root && attrs == o.attrs &&
+         opDefs == o.opDefs;
 }
 
 //===----------------------------------------------------------------------===//
@@ -407,8 +407,7 @@ XOp fromPb(const pb::OPNode &n) {
   op.type = n.op_type();
   op.attrs = fromPbAttrs(n.op_attr());
   for (const pb::OpArg &arg : n.args())
-    op.args.push_back(
-        {arg.arg_name(), toVector<std::string>(arg.arg_ops())});
+    op.args.push_back({arg.arg_name(), toVector<std::string>(arg.arg_ops())});
   op.outputTensor = fromPb(n.output_tensor());
   return op;
 }
@@ -503,24 +502,21 @@ bool toPb(const XAttr &a, pb::AttrValue &v, std::string &error) {
     fillRepeated<bool>(v.mutable_bool_vec_value()->mutable_value(), a.bools);
     return true;
   case XAttr::Int32Vec:
-    fillRepeated<int32_t>(v.mutable_int32_vec_value()->mutable_value(),
-                          a.ints);
+    fillRepeated<int32_t>(v.mutable_int32_vec_value()->mutable_value(), a.ints);
     return true;
   case XAttr::UInt32Vec:
     fillRepeated<uint32_t>(v.mutable_uint32_vec_value()->mutable_value(),
                            a.uints);
     return true;
   case XAttr::Int64Vec:
-    fillRepeated<int64_t>(v.mutable_int64_vec_value()->mutable_value(),
-                          a.ints);
+    fillRepeated<int64_t>(v.mutable_int64_vec_value()->mutable_value(), a.ints);
     return true;
   case XAttr::UInt64Vec:
     fillRepeated<uint64_t>(v.mutable_uint64_vec_value()->mutable_value(),
                            a.uints);
     return true;
   case XAttr::FloatVec:
-    fillRepeated<float>(v.mutable_float_vec_value()->mutable_value(),
-                        a.reals);
+    fillRepeated<float>(v.mutable_float_vec_value()->mutable_value(), a.reals);
     return true;
   case XAttr::DoubleVec:
     fillRepeated<double>(v.mutable_double_vec_value()->mutable_value(),
@@ -568,8 +564,7 @@ bool toPb(const XAttr &a, pb::AttrValue &v, std::string &error) {
   }
   case XAttr::MapInt32Vec:
     fillVecMap<int32_t>(
-        v.mutable_map_string_2_int32_vec_value()->mutable_value(),
-        a.intVecMap);
+        v.mutable_map_string_2_int32_vec_value()->mutable_value(), a.intVecMap);
     return true;
   case XAttr::MapUInt32Vec:
     fillVecMap<uint32_t>(
@@ -578,8 +573,7 @@ bool toPb(const XAttr &a, pb::AttrValue &v, std::string &error) {
     return true;
   case XAttr::MapInt64Vec:
     fillVecMap<int64_t>(
-        v.mutable_map_string_2_int64_vec_value()->mutable_value(),
-        a.intVecMap);
+        v.mutable_map_string_2_int64_vec_value()->mutable_value(), a.intVecMap);
     return true;
   case XAttr::MapUInt64Vec:
     fillVecMap<uint64_t>(
@@ -641,8 +635,8 @@ bool toPb(const XSubgraph &s, pb::SubGraph &out, std::string &error) {
   out.set_subgraph_name(s.name);
   for (const std::string &name : s.opNames)
     out.add_op_name(name);
-  if (!toPbAttrs(s.attrs, out.mutable_subg_attr(),
-                 "subgraph '" + s.name + "'", error))
+  if (!toPbAttrs(s.attrs, out.mutable_subg_attr(), "subgraph '" + s.name + "'",
+                 error))
     return false;
   for (const XSubgraph &child : s.children)
     if (!toPb(child, *out.add_subg_child(), error))
@@ -655,16 +649,14 @@ bool toPb(const XOpDef &d, pb::OpDef &out, std::string &error) {
   for (const XOpArgDef &arg : d.inputArgs) {
     pb::OpArgDef *pbArg = out.add_input_args();
     pbArg->set_name(arg.name);
-    pbArg->set_occur_type(
-        static_cast<pb::OpArgDef::OccurType>(arg.occurType));
+    pbArg->set_occur_type(static_cast<pb::OpArgDef::OccurType>(arg.occurType));
     pbArg->set_data_type(arg.dataType);
     pbArg->set_annotation(arg.annotation);
   }
   for (const XAttrDef &attr : d.attrs) {
     pb::AttrDef *pbAttr = out.add_attrs();
     pbAttr->set_name(attr.name);
-    pbAttr->set_occur_type(
-        static_cast<pb::AttrDef::OccurType>(attr.occurType));
+    pbAttr->set_occur_type(static_cast<pb::AttrDef::OccurType>(attr.occurType));
     if (attr.hasDefaultValue &&
         !toPb(attr.defaultValue, *pbAttr->mutable_default_value(), error)) {
       error = "op def '" + d.name + "' attr '" + attr.name + "': " + error;

@@ -66,9 +66,9 @@ TEST(ProtoGraphDef, ParsesFrozenFcLayers) {
   ASSERT_TRUE(parseGraphDef(bytes, /*text=*/false, graph, error)) << error;
 
   EXPECT_EQ(graph.nodes.size(), 24u);
-  std::map<std::string, int> expected = {
-      {"Placeholder", 1}, {"Const", 6}, {"Identity", 9},
-      {"MatMul", 3},      {"BiasAdd", 3}, {"Relu", 2}};
+  std::map<std::string, int> expected = {{"Placeholder", 1}, {"Const", 6},
+                                         {"Identity", 9},    {"MatMul", 3},
+                                         {"BiasAdd", 3},     {"Relu", 2}};
   EXPECT_EQ(countOps(graph), expected);
   EXPECT_EQ(graph.producer, 0); // the file has no versions field
 
@@ -115,9 +115,9 @@ TEST(ProtoGraphDef, ParsesFrozenAutoencoder) {
   std::string error;
   ASSERT_TRUE(parseGraphDef(bytes, false, graph, error)) << error;
   EXPECT_EQ(graph.nodes.size(), 30u);
-  std::map<std::string, int> expected = {
-      {"Placeholder", 1}, {"Const", 8},   {"Identity", 9},
-      {"MatMul", 4},      {"BiasAdd", 4}, {"Sigmoid", 4}};
+  std::map<std::string, int> expected = {{"Placeholder", 1}, {"Const", 8},
+                                         {"Identity", 9},    {"MatMul", 4},
+                                         {"BiasAdd", 4},     {"Sigmoid", 4}};
   EXPECT_EQ(countOps(graph), expected);
 }
 
@@ -197,8 +197,7 @@ versions { producer: 27 min_consumer: 12 }
 TEST(ProtoGraphDef, ParsesTextFormat) {
   TfGraph graph;
   std::string error;
-  ASSERT_TRUE(parseGraphDef(kTextGraph, /*text=*/true, graph, error))
-      << error;
+  ASSERT_TRUE(parseGraphDef(kTextGraph, /*text=*/true, graph, error)) << error;
   ASSERT_EQ(graph.nodes.size(), 5u);
   EXPECT_EQ(graph.producer, 27);
   EXPECT_EQ(graph.minConsumer, 12);
@@ -221,8 +220,7 @@ TEST(ProtoGraphDef, ParsesTextFormat) {
   const TfNode &conv = graph.nodes[4];
   EXPECT_EQ(conv.inputs, (std::vector<std::string>{"x", "c:0", "^i"}));
   EXPECT_EQ(conv.attrs.at("strides").kind, TfAttr::ListInt);
-  EXPECT_EQ(conv.attrs.at("strides").listI,
-            (std::vector<int64_t>{1, 2, 2, 1}));
+  EXPECT_EQ(conv.attrs.at("strides").listI, (std::vector<int64_t>{1, 2, 2, 1}));
   EXPECT_EQ(conv.attrs.at("padding").s, "SAME");
   EXPECT_TRUE(conv.attrs.at("use_cudnn_on_gpu").b);
   EXPECT_FLOAT_EQ(conv.attrs.at("epsilon").f, 0.25f);
@@ -247,8 +245,8 @@ TEST(ProtoGraphDef, TruncatedBinaryFails) {
   EXPECT_EQ(graph.producer, 99) << "output must be untouched on failure";
 
   error.clear();
-  EXPECT_FALSE(parseGraphDef(std::string("\x0a\xff\xff\x01garbage", 11),
-                             false, graph, error));
+  EXPECT_FALSE(parseGraphDef(std::string("\x0a\xff\xff\x01garbage", 11), false,
+                             graph, error));
   EXPECT_FALSE(error.empty());
 }
 
@@ -386,8 +384,7 @@ TEST(ProtoGraphDef, WriteParseRoundTrip) {
     EXPECT_EQ(back.nodes[2].attrs.at("value").tensor.strings,
               graph.nodes[2].attrs.at("value").tensor.strings);
     const TfNode &n = back.nodes[3];
-    EXPECT_EQ(n.attrs.at("strides").listI,
-              (std::vector<int64_t>{1, 2, 2, 1}));
+    EXPECT_EQ(n.attrs.at("strides").listI, (std::vector<int64_t>{1, 2, 2, 1}));
     const TfAttr &shapes = n.attrs.at("_output_shapes");
     ASSERT_EQ(shapes.kind, TfAttr::ListShape);
     EXPECT_EQ(shapes.listShape[0].dims, (std::vector<int64_t>{-1, 7}));
@@ -523,8 +520,8 @@ TEST(ProtoXModel, ReadsCompiledPointpillars) {
         !child.attrs.at("mc_code").s.empty())
       ++dpuWithCode;
   }
-  EXPECT_EQ(devices, (std::map<std::string, int>{
-                         {"CPU", 4}, {"DPU", 2}, {"USER", 2}}));
+  EXPECT_EQ(devices,
+            (std::map<std::string, int>{{"CPU", 4}, {"DPU", 2}, {"USER", 2}}));
   EXPECT_EQ(dpuWithCode, 2u);
   ASSERT_EQ(g.attrs.count("files_md5sum"), 1u);
   EXPECT_EQ(g.attrs.at("files_md5sum").kind, XAttr::MapString);

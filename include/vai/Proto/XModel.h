@@ -24,7 +24,7 @@ namespace proto {
 /// `d`, ...) and the writer narrows them back to the kind's type.
 struct XAttr {
   enum Kind {
-    None, // no alternative set
+    None,         // no alternative set
     Bool,         // b
     Int32,        // i
     UInt32,       // u

@@ -140,9 +140,10 @@ LogicalResult FusedBatchNormOp::inferReturnTypes(
 
 LogicalResult FusedBatchNormOp::verify() {
   auto input = cast<RankedTensorType>(getInput().getType());
-  if (input.getRank() != 4)
-    return emitOpError() << "expects a rank-4 NHWC input";
-  int64_t channels = input.getDimSize(3);
+  // Channels are the last dimension: NHWC maps, or [N, C] after a dense.
+  if (input.getRank() < 2)
+    return emitOpError() << "expects an input of rank >= 2, channels last";
+  int64_t channels = input.getDimSize(input.getRank() - 1);
   for (auto [name, value] :
        {std::pair<StringRef, Value>{"scale", getScale()},
         {"offset", getOffset()},

@@ -63,7 +63,8 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
               return RankedTensorType::get({t.getDimSize(0), 1, 1, t.getDimSize(1)},
                                            t.getElementType());
             };
-            Value input4d = quant::ReshapeOp::create(b, loc, as4d(in), v(m.getInput()));
+            Value input4d = quant::ReshapeOp::create(
+                b, tfg::derivedNameLoc(loc, "/reshape_in"), as4d(in), v(m.getInput()));
             auto wConst = m.getWeights().getDefiningOp<quant::ConstOp>();
             auto wType = RankedTensorType::get({1, 1, w.getDimSize(0), w.getDimSize(1)},
                                                w.getElementType());
@@ -79,7 +80,9 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
                 b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
                 b.getDenseI64ArrayAttr({0, 0, 0, 0}), m.getNonlinearAttr(),
                 b.getI32IntegerAttr(sc), b.getI32IntegerAttr(sb));
-            return quant::ReshapeOp::create(b, loc, out, conv).getResult();
+            return quant::ReshapeOp::create(b, tfg::derivedNameLoc(loc, "/reshape_out"),
+                                            out, conv)
+                .getResult();
           })
           .Case([&](quant::MaxPoolOp p) {
             return PoolOp::create(b, loc, p.getType(), v(p.getInput()),

@@ -297,12 +297,18 @@ LogicalResult Quantizer::run() {
       continue;
     builder.setInsertionPoint(&op);
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      // Results leave fixed point under the model's output node names.
+      auto outputNames = func->getAttrOfType<ArrayAttr>("tfg.output_names");
       for (OpOperand &operand : ret->getOpOperands()) {
         auto q = lookup(ret, operand.get());
         if (failed(q))
           return failure();
-        operand.set(DequantizeOp::create(builder, ret.getLoc(),
-                                         operand.get().getType(), *q));
+        Location loc = ret.getLoc();
+        unsigned i = operand.getOperandNumber();
+        if (outputNames && i < outputNames.size())
+          if (auto name = dyn_cast<StringAttr>(outputNames[i]))
+            loc = NameLoc::get(name, loc);
+        operand.set(DequantizeOp::create(builder, loc, operand.get().getType(), *q));
       }
       continue;
     }

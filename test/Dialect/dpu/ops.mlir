@@ -1,0 +1,158 @@
+// RUN: vai-opt %s | FileCheck %s
+// RUN: vai-opt %s | vai-opt | FileCheck %s
+// RUN: vai-opt %s -mlir-print-op-generic | vai-opt | FileCheck %s
+
+// Round trips of every dpu op, #dpu.device and #dpu.pool_type. The device of
+// a subgraph prints in its short form `<DPU>`.
+
+// A DPU subgraph with target and fingerprint holding a convolution with bias:
+// shift_cut = 6 + 7 - 4 = 9, shift_bias = 6 + 7 - 6 = 7.
+// CHECK-LABEL: func.func @dpu_subgraph_conv_bias(
+// CHECK-SAME: %[[INPUT:.*]]: tensor<?x28x28x1x!quant.fix<s8, 7>>)
+func.func @dpu_subgraph_conv_bias(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>)
+    -> tensor<?x28x28x8x!quant.fix<s8, 4>> {
+  // CHECK: %[[RESULT:.*]] = dpu.subgraph "subgraph_conv1" <DPU>(%[[INPUT]]) {fingerprint = "0x101000016010407", target = "DPUCZDX8G_ISA1_B4096"} : (tensor<?x28x28x1x!quant.fix<s8, 7>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>> {
+  // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<?x28x28x1x!quant.fix<s8, 7>>):
+  // CHECK-NEXT: %[[WEIGHTS:.*]] = quant.const dense<1> : tensor<3x3x1x8xi8> -> tensor<3x3x1x8x!quant.fix<s8, 6>>
+  // CHECK-NEXT: %[[BIAS:.*]] = quant.const dense<[0, 1, 2, 3, 4, 5, 6, 7]> : tensor<8xi8> -> tensor<8x!quant.fix<s8, 6>>
+  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]], %[[BIAS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<relu>, pad = array<i64: 1, 1, 1, 1>, shift_bias = 7 : i32, shift_cut = 9 : i32, strides = array<i64: 1, 1>} : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>, tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  // CHECK-NEXT: dpu.yield %[[CONV]] : tensor<?x28x28x8x!quant.fix<s8, 4>>
+  // CHECK-NEXT: }
+  // CHECK-NEXT: return %[[RESULT]]
+  %y = dpu.subgraph "subgraph_conv1" #dpu.device<DPU> (%x)
+         {target = "DPUCZDX8G_ISA1_B4096", fingerprint = "0x101000016010407"}
+         : (tensor<?x28x28x1x!quant.fix<s8, 7>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>> {
+  ^bb0(%in: tensor<?x28x28x1x!quant.fix<s8, 7>>):
+    %w = quant.const dense<1> : tensor<3x3x1x8xi8> -> tensor<3x3x1x8x!quant.fix<s8, 6>>
+    %b = quant.const dense<[0, 1, 2, 3, 4, 5, 6, 7]> : tensor<8xi8> -> tensor<8x!quant.fix<s8, 6>>
+    %r = dpu.conv %in, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
+           shift_cut = 9 : i32, shift_bias = 7 : i32}
+         : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+            tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+    dpu.yield %r : tensor<?x28x28x8x!quant.fix<s8, 4>>
+  }
+  return %y : tensor<?x28x28x8x!quant.fix<s8, 4>>
+}
+
+// Bias absent (shift_bias is then not checked against the types), a dense
+// layer as a 1x1 convolution, and quant.reshape inside a DPU subgraph; the
+// fingerprint is optional.
+// CHECK-LABEL: func.func @dpu_subgraph_conv_no_bias(
+// CHECK-SAME: %[[INPUT:.*]]: tensor<?x1x1x16x!quant.fix<s8, 5>>)
+func.func @dpu_subgraph_conv_no_bias(%x: tensor<?x1x1x16x!quant.fix<s8, 5>>)
+    -> tensor<?x10x!quant.fix<s8, 3>> {
+  // CHECK: %[[RESULT:.*]] = dpu.subgraph "subgraph_dense" <DPU>(%[[INPUT]]) {target = "DPUCZDX8G_ISA1_B4096"} : (tensor<?x1x1x16x!quant.fix<s8, 5>>) -> tensor<?x10x!quant.fix<s8, 3>> {
+  // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<?x1x1x16x!quant.fix<s8, 5>>):
+  // CHECK-NEXT: %[[WEIGHTS:.*]] = quant.const dense<-1> : tensor<1x1x16x10xi8> -> tensor<1x1x16x10x!quant.fix<s8, 7>>
+  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<none>, pad = array<i64: 0, 0, 0, 0>, shift_bias = 0 : i32, shift_cut = 9 : i32, strides = array<i64: 1, 1>} : (tensor<?x1x1x16x!quant.fix<s8, 5>>, tensor<1x1x16x10x!quant.fix<s8, 7>>) -> tensor<?x1x1x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: %[[FLAT:.*]] = quant.reshape %[[CONV]] : (tensor<?x1x1x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: dpu.yield %[[FLAT]] : tensor<?x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: }
+  // CHECK-NEXT: return %[[RESULT]]
+  %y = dpu.subgraph "subgraph_dense" #dpu.device<DPU> (%x)
+         {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x1x1x16x!quant.fix<s8, 5>>) -> tensor<?x10x!quant.fix<s8, 3>> {
+  ^bb0(%in: tensor<?x1x1x16x!quant.fix<s8, 5>>):
+    %w = quant.const dense<-1> : tensor<1x1x16x10xi8> -> tensor<1x1x16x10x!quant.fix<s8, 7>>
+    %r = dpu.conv %in, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>,
+           shift_cut = 9 : i32, shift_bias = 0 : i32}
+         : (tensor<?x1x1x16x!quant.fix<s8, 5>>, tensor<1x1x16x10x!quant.fix<s8, 7>>)
+         -> tensor<?x1x1x10x!quant.fix<s8, 3>>
+    %f = quant.reshape %r : (tensor<?x1x1x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>
+    dpu.yield %f : tensor<?x10x!quant.fix<s8, 3>>
+  }
+  return %y : tensor<?x10x!quant.fix<s8, 3>>
+}
+
+// Both pool types, the elementwise engine, two inputs and two results.
+// CHECK-LABEL: func.func @dpu_subgraph_pool_elew(
+// CHECK-SAME: %[[LHS:.*]]: tensor<?x28x28x8x!quant.fix<s8, 4>>, %[[RHS:.*]]: tensor<?x28x28x8x!quant.fix<s8, 5>>)
+func.func @dpu_subgraph_pool_elew(%a: tensor<?x28x28x8x!quant.fix<s8, 4>>,
+                                  %b: tensor<?x28x28x8x!quant.fix<s8, 5>>)
+    -> (tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>) {
+  // CHECK: %[[RESULTS:.*]]:2 = dpu.subgraph "subgraph_pool" <DPU>(%[[LHS]], %[[RHS]]) {target = "DPUCZDX8G_ISA1_B4096"} : (tensor<?x28x28x8x!quant.fix<s8, 4>>, tensor<?x28x28x8x!quant.fix<s8, 5>>) -> (tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>) {
+  // CHECK-NEXT: ^bb0(%[[IN_LHS:.*]]: tensor<?x28x28x8x!quant.fix<s8, 4>>, %[[IN_RHS:.*]]: tensor<?x28x28x8x!quant.fix<s8, 5>>):
+  // CHECK-NEXT: %[[SUM:.*]] = dpu.elew %[[IN_LHS]], %[[IN_RHS]] {nonlinear = #quant.nonlinear<relu>} : (tensor<?x28x28x8x!quant.fix<s8, 4>>, tensor<?x28x28x8x!quant.fix<s8, 5>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  // CHECK-NEXT: %[[MAX:.*]] = dpu.pool %[[SUM]] {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, pool_type = #dpu.pool_type<max>, strides = array<i64: 2, 2>} : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+  // CHECK-NEXT: %[[AVG:.*]] = dpu.pool %[[MAX]] {kernel = array<i64: 14, 14>, pad = array<i64: 0, 0, 0, 0>, pool_type = #dpu.pool_type<avg>, strides = array<i64: 1, 1>} : (tensor<?x14x14x8x!quant.fix<s8, 4>>) -> tensor<?x1x1x8x!quant.fix<s8, 6>>
+  // CHECK-NEXT: dpu.yield %[[MAX]], %[[AVG]] : tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>
+  // CHECK-NEXT: }
+  // CHECK-NEXT: return %[[RESULTS]]#0, %[[RESULTS]]#1
+  %r:2 = dpu.subgraph "subgraph_pool" #dpu.device<DPU> (%a, %b)
+         {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x28x28x8x!quant.fix<s8, 4>>, tensor<?x28x28x8x!quant.fix<s8, 5>>)
+         -> (tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>) {
+  ^bb0(%l: tensor<?x28x28x8x!quant.fix<s8, 4>>, %m: tensor<?x28x28x8x!quant.fix<s8, 5>>):
+    %s = dpu.elew %l, %m {nonlinear = #quant.nonlinear<relu>}
+         : (tensor<?x28x28x8x!quant.fix<s8, 4>>, tensor<?x28x28x8x!quant.fix<s8, 5>>)
+         -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+    %p = dpu.pool %s {pool_type = #dpu.pool_type<max>, kernel = array<i64: 2, 2>,
+           strides = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+         : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+    %q = dpu.pool %p {pool_type = #dpu.pool_type<avg>, kernel = array<i64: 14, 14>,
+           strides = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>}
+         : (tensor<?x14x14x8x!quant.fix<s8, 4>>) -> tensor<?x1x1x8x!quant.fix<s8, 6>>
+    dpu.yield %p, %q : tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>
+  }
+  return %r#0, %r#1 : tensor<?x14x14x8x!quant.fix<s8, 4>>, tensor<?x1x1x8x!quant.fix<s8, 6>>
+}
+
+// The other devices: a USER subgraph quantizing the model input (float in,
+// no target), and a CPU subgraph holding quant ops the DPU cannot run.
+// CHECK-LABEL: func.func @user_and_cpu_subgraphs(
+// CHECK-SAME: %[[IMAGE:.*]]: tensor<?x10xf32>)
+func.func @user_and_cpu_subgraphs(%x: tensor<?x10xf32>) -> tensor<?x10xf32> {
+  // CHECK: %[[FIXED:.*]] = dpu.subgraph "subgraph_input" <USER>(%[[IMAGE]]) : (tensor<?x10xf32>) -> tensor<?x10x!quant.fix<s8, 3>> {
+  // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<?x10xf32>):
+  // CHECK-NEXT: %[[Q:.*]] = quant.quantize %[[IN]] : tensor<?x10xf32> -> tensor<?x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: dpu.yield %[[Q]] : tensor<?x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: }
+  // CHECK: %[[FLOAT:.*]] = dpu.subgraph "subgraph_softmax" <CPU>(%[[FIXED]]) : (tensor<?x10x!quant.fix<s8, 3>>) -> tensor<?x10xf32> {
+  // CHECK-NEXT: ^bb0(%[[IN2:.*]]: tensor<?x10x!quant.fix<s8, 3>>):
+  // CHECK-NEXT: %[[SUM:.*]] = quant.add %[[IN2]], %[[IN2]] {nonlinear = #quant.nonlinear<relu>} : (tensor<?x10x!quant.fix<s8, 3>>, tensor<?x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: %[[DQ:.*]] = quant.dequantize %[[SUM]] : tensor<?x10x!quant.fix<s8, 3>> -> tensor<?x10xf32>
+  // CHECK-NEXT: dpu.yield %[[DQ]] : tensor<?x10xf32>
+  // CHECK-NEXT: }
+  // CHECK-NEXT: return %[[FLOAT]]
+  %q = dpu.subgraph "subgraph_input" #dpu.device<USER> (%x)
+         : (tensor<?x10xf32>) -> tensor<?x10x!quant.fix<s8, 3>> {
+  ^bb0(%in: tensor<?x10xf32>):
+    %r = quant.quantize %in : tensor<?x10xf32> -> tensor<?x10x!quant.fix<s8, 3>>
+    dpu.yield %r : tensor<?x10x!quant.fix<s8, 3>>
+  }
+  %f = dpu.subgraph "subgraph_softmax" #dpu.device<CPU> (%q)
+         : (tensor<?x10x!quant.fix<s8, 3>>) -> tensor<?x10xf32> {
+  ^bb0(%in: tensor<?x10x!quant.fix<s8, 3>>):
+    %s = quant.add %in, %in {nonlinear = #quant.nonlinear<relu>}
+         : (tensor<?x10x!quant.fix<s8, 3>>, tensor<?x10x!quant.fix<s8, 3>>)
+         -> tensor<?x10x!quant.fix<s8, 3>>
+    %d = quant.dequantize %s : tensor<?x10x!quant.fix<s8, 3>> -> tensor<?x10xf32>
+    dpu.yield %d : tensor<?x10xf32>
+  }
+  return %f : tensor<?x10xf32>
+}
+
+// A subgraph without results: its empty `dpu.yield` may be left out (it is
+// inserted by the parser and elided by the printer), also in the short
+// `<CPU>` spelling of the device.
+// CHECK-LABEL: func.func @implicit_yield(
+// CHECK-SAME: %[[INPUT:.*]]: tensor<4x!quant.fix<s8, 0>>)
+func.func @implicit_yield(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // CHECK: dpu.subgraph "sink_explicit" <CPU>(%[[INPUT]]) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  // CHECK-NEXT: ^bb0(%{{.*}}: tensor<4x!quant.fix<s8, 0>>):
+  // CHECK-NEXT: }
+  // CHECK: dpu.subgraph "sink_implicit" <CPU>(%[[INPUT]]) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  // CHECK-NEXT: ^bb0(%{{.*}}: tensor<4x!quant.fix<s8, 0>>):
+  // CHECK-NEXT: }
+  // CHECK-NEXT: return
+  dpu.subgraph "sink_explicit" #dpu.device<CPU> (%x) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%in: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  dpu.subgraph "sink_implicit" <CPU> (%x) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%in: tensor<4x!quant.fix<s8, 0>>):
+  }
+  return
+}
