@@ -19,6 +19,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.vai_tools_dir, append_path=True)
 
 src = config.vai_src_root
+config.substitutions.append(("%vai_src", src))
+config.substitutions.append(("%vai_obj", config.vai_obj_root))
 config.substitutions.append(("%examples", os.path.join(src, "examples")))
 config.substitutions.append(("%inputs", os.path.join(src, "test", "Inputs")))
 config.substitutions.append(("%shared_data", config.vai_shared_data))
