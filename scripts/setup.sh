@@ -30,3 +30,5 @@ if [ ! -f build/build.ninja ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit
 fi
 cmake --build build
+# The generated references, which a test compares with the committed docs.
+cmake --build build --target mlir-doc

@@ -9,7 +9,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 
-def Dpu_FixTensor : TensorOf<[Quant_FixType]>;
+def Dpu_FixTensor : RankedTensorOf<[Quant_FixType]>;
 
 def Dpu_SubgraphOp : Dpu_Op<"subgraph", [IsolatedFromAbove,
     SingleBlockImplicitTerminator<"YieldOp">]> {

@@ -8,7 +8,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
-def Quant_FixTensor : TensorOf<[Quant_FixType]>;
+def Quant_FixTensor : RankedTensorOf<[Quant_FixType]>;
 
 def Quant_ConstOp : Quant_Op<"const", [ConstantLike, Pure]> {
   let summary = "Constant fixed-point tensor (XIR `const-fix`)";
@@ -36,7 +36,7 @@ def Quant_QuantizeOp : Quant_Op<"quantize", [Pure]> {
     %q = quant.quantize %x : tensor<?x28x28x1xf32> -> tensor<?x28x28x1x!quant.fix<s8, 7>>
     ```
   }];
-  let arguments = (ins TensorOf<[F32]>:$input);
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
   let results = (outs Quant_FixTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
@@ -52,7 +52,7 @@ def Quant_DequantizeOp : Quant_Op<"dequantize", [Pure]> {
     ```
   }];
   let arguments = (ins Quant_FixTensor:$input);
-  let results = (outs TensorOf<[F32]>:$output);
+  let results = (outs RankedTensorOf<[F32]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
 }

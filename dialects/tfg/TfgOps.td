@@ -8,7 +8,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
-def Tfg_FloatTensor : TensorOf<[F32]>;
+def Tfg_FloatTensor : RankedTensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
 // Constants and plumbing
@@ -25,7 +25,7 @@ def Tfg_ConstOp : Tfg_Op<"const", [ConstantLike, Pure,
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs AnyTensor:$output);
+  let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$value attr-dict";
   let hasFolder = 1;
 }

@@ -22,24 +22,13 @@
 #include <limits>
 #include <utility>
 
+#include "QuietProtobufLogs.h"
+
 using namespace vai::proto;
 
 namespace tf = tensorflow;
 
 namespace {
-
-/// Routes protobuf's log output (stderr by default) to nowhere while a call
-/// runs; failures are reported through `error` instead.
-class QuietProtobufLogs {
-public:
-  QuietProtobufLogs() : old(google::protobuf::SetLogHandler(&drop)) {}
-  ~QuietProtobufLogs() { google::protobuf::SetLogHandler(old); }
-
-private:
-  static void drop(google::protobuf::LogLevel, const char *, int,
-                   const std::string &) {}
-  google::protobuf::LogHandler *old;
-};
 
 /// Keeps the first text-format error so it can be returned as one line.
 class FirstErrorCollector : public google::protobuf::io::ErrorCollector {

@@ -17,24 +17,13 @@
 
 #include <utility>
 
+#include "QuietProtobufLogs.h"
+
 using namespace vai::proto;
 
 namespace pb = serial_v2;
 
 namespace {
-
-/// Routes protobuf's log output (which goes to stderr by default) to nowhere
-/// while a call runs; failures are reported through `error` instead.
-class QuietProtobufLogs {
-public:
-  QuietProtobufLogs() : old(google::protobuf::SetLogHandler(&drop)) {}
-  ~QuietProtobufLogs() { google::protobuf::SetLogHandler(old); }
-
-private:
-  static void drop(google::protobuf::LogLevel, const char *, int,
-                   const std::string &) {}
-  google::protobuf::LogHandler *old;
-};
 
 /// Serializes with map entries sorted by key, so equal inputs give equal
 /// bytes (plain SerializeToString leaves map order unspecified).

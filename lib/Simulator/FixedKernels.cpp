@@ -23,26 +23,6 @@ const int64_t kMaxInt32Taps = (int64_t(1) << 31) / (int64_t(1) << 14) - 1;
 // Keeps |acc| < 2^38 so the requantization arithmetic cannot overflow int64.
 const int64_t kMaxTaps = int64_t(1) << 24;
 
-std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      s += ",";
-    s += std::to_string(shape[i]);
-  }
-  return s + "]";
-}
-
-bool checkConsistent(const Int8Array &a, const char *op, const char *what,
-                     std::string &error) {
-  if (a.isConsistent())
-    return true;
-  error = std::string(op) + ": " + what + " has " +
-          std::to_string(a.data.size()) + " elements but shape " +
-          shapeString(a.shape);
-  return false;
-}
-
 bool checkBias(const Int8Array *bias, int64_t channels, const char *op,
                std::string &error) {
   if (!bias)

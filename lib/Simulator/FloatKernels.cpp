@@ -15,26 +15,6 @@ using namespace vai;
 
 namespace {
 
-std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      s += ",";
-    s += std::to_string(shape[i]);
-  }
-  return s + "]";
-}
-
-bool checkConsistent(const FloatArray &a, const char *op, const char *what,
-                     std::string &error) {
-  if (a.isConsistent())
-    return true;
-  error = std::string(op) + ": " + what + " has " +
-          std::to_string(a.data.size()) + " elements but shape " +
-          shapeString(a.shape);
-  return false;
-}
-
 bool checkVector(const FloatArray &v, int64_t size, const char *op,
                  const char *what, std::string &error) {
   if (!checkConsistent(v, op, what, error))

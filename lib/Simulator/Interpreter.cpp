@@ -124,6 +124,10 @@ private:
   LogicalResult fixedConv(Operation *op, Value input, Value weights, Value bias,
                           const Conv2DAttrs &attrs, const Requant &rq,
                           RuntimeValue &out);
+  LogicalResult fixedPool(Operation *op, bool isMax, Value input, Value output,
+                          const Pool2DAttrs &attrs, RuntimeValue &out);
+  LogicalResult fixedAdd(Operation *op, Value lhs, Value rhs, Value output,
+                         quant::Nonlinear nonlinear, RuntimeValue &out);
   LogicalResult floatActivation(tfg::Activation act, FloatArray &x);
 
   llvm::DenseMap<Value, RuntimeValue> &env;
@@ -169,6 +173,31 @@ LogicalResult OpEvaluator::fixedConv(Operation *op, Value input, Value weights,
                                  attrs, rq, result, error))))
     return failure();
   out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
+  return success();
+}
+
+LogicalResult OpEvaluator::fixedPool(Operation *op, bool isMax, Value input,
+                                     Value output, const Pool2DAttrs &attrs,
+                                     RuntimeValue &out) {
+  Int8Array result;
+  bool ok = isMax ? maxPoolFix(q(input), attrs, fix(input), fix(output), result,
+                               error)
+                  : avgPoolFix(q(input), attrs, fix(input), fix(output), result,
+                               error);
+  if (failed(check(op, ok)))
+    return failure();
+  out = RuntimeValue::ofFixed(std::move(result), fix(output));
+  return success();
+}
+
+LogicalResult OpEvaluator::fixedAdd(Operation *op, Value lhs, Value rhs,
+                                    Value output, quant::Nonlinear nonlinear,
+                                    RuntimeValue &out) {
+  Int8Array result;
+  if (failed(check(op, addFix(q(lhs), fix(lhs), q(rhs), fix(rhs), fix(output),
+                              toKernel(nonlinear), result, error))))
+    return failure();
+  out = RuntimeValue::ofFixed(std::move(result), fix(output));
   return success();
 }
 
@@ -352,57 +381,21 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](quant::MaxPoolOp o) {
-        Int8Array result;
-        if (failed(check(op, maxPoolFix(q(o.getInput()),
-                                        poolAttrs(o.getKernel(), o.getStrides(),
-                                                  o.getPad()),
-                                        fix(o.getInput()), fix(o.getOutput()),
-                                        result, error))))
-          return failure();
-        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
-        return success();
+        return fixedPool(op, /*isMax=*/true, o.getInput(), o.getOutput(),
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
       })
       .Case([&](quant::AvgPoolOp o) {
-        Int8Array result;
-        if (failed(check(op, avgPoolFix(q(o.getInput()),
-                                        poolAttrs(o.getKernel(), o.getStrides(),
-                                                  o.getPad()),
-                                        fix(o.getInput()), fix(o.getOutput()),
-                                        result, error))))
-          return failure();
-        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
-        return success();
+        return fixedPool(op, /*isMax=*/false, o.getInput(), o.getOutput(),
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
       })
       .Case([&](dpu::PoolOp o) {
-        Int8Array result;
-        Pool2DAttrs attrs = poolAttrs(o.getKernel(), o.getStrides(), o.getPad());
-        bool ok = o.getPoolType() == dpu::PoolType::max
-                      ? maxPoolFix(q(o.getInput()), attrs, fix(o.getInput()),
-                                   fix(o.getOutput()), result, error)
-                      : avgPoolFix(q(o.getInput()), attrs, fix(o.getInput()),
-                                   fix(o.getOutput()), result, error);
-        if (failed(check(op, ok)))
-          return failure();
-        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
-        return success();
+        return fixedPool(op, o.getPoolType() == dpu::PoolType::max, o.getInput(),
+                         o.getOutput(),
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
       })
-      .Case([&](quant::AddOp o) {
-        Int8Array result;
-        if (failed(check(op, addFix(q(o.getLhs()), fix(o.getLhs()), q(o.getRhs()),
-                                    fix(o.getRhs()), fix(o.getOutput()),
-                                    toKernel(o.getNonlinear()), result, error))))
-          return failure();
-        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
-        return success();
-      })
-      .Case([&](dpu::ElewOp o) {
-        Int8Array result;
-        if (failed(check(op, addFix(q(o.getLhs()), fix(o.getLhs()), q(o.getRhs()),
-                                    fix(o.getRhs()), fix(o.getOutput()),
-                                    toKernel(o.getNonlinear()), result, error))))
-          return failure();
-        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
-        return success();
+      .Case<quant::AddOp, dpu::ElewOp>([&](auto o) {
+        return fixedAdd(op, o.getLhs(), o.getRhs(), o.getOutput(),
+                        o.getNonlinear(), out);
       })
       .Case([&](quant::ReshapeOp o) {
         const RuntimeValue &in = get(o.getInput());
@@ -473,11 +466,9 @@ Interpreter::run(ArrayRef<RuntimeValue> inputs, const OpObserver &observer) {
       ok = ShapedType::isDynamic(shaped.getDimSize(d)) ||
            shaped.getDimSize(d) == shape[d];
     if (!ok) {
-      std::string got;
-      for (int64_t d : shape)
-        got += (got.empty() ? "" : "x") + std::to_string(d);
-      return func.emitError() << "interpreter: input " << i << " has shape ["
-                              << got << "] but the function expects " << type;
+      return func.emitError() << "interpreter: input " << i << " has shape "
+                              << shapeString(shape)
+                              << " but the function expects " << type;
     }
   }
   std::vector<RuntimeValue> results;

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -92,6 +93,30 @@ template <typename T> struct NDArray {
 using FloatArray = NDArray<float>;
 using Int8Array = NDArray<int8_t>;
 using Int32Array = NDArray<int32_t>;
+
+/// "[1,28,28,1]", for messages.
+inline std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ",";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+/// Checks that `a` holds as many values as its shape says; otherwise sets
+/// `error` to "<op>: <what> has N elements but shape [..]".
+template <typename T>
+bool checkConsistent(const NDArray<T> &a, const char *op, const char *what,
+                     std::string &error) {
+  if (a.isConsistent())
+    return true;
+  error = std::string(op) + ": " + what + " has " +
+          std::to_string(a.data.size()) + " elements but shape " +
+          shapeString(a.shape);
+  return false;
+}
 
 } // namespace vai
 

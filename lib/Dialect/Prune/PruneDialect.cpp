@@ -18,7 +18,7 @@ void PruneDialect::initialize() {
 }
 
 LogicalResult ChannelGroupOp::verify() {
-  if (getChannels() <= 0)
+  if (getChannelsAttr().getInt() <= 0)
     return emitOpError() << "expects a positive channel count";
   if (getMembers().empty())
     return emitOpError() << "expects at least one member node";
@@ -50,10 +50,10 @@ LogicalResult MaskOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!group)
     return emitOpError() << "refers to an unknown channel group "
                          << getGroupAttr();
-  if (int64_t(getKeep().size()) != group.getChannels())
+  if (int64_t(getKeep().size()) != group.getChannelsAttr().getInt())
     return emitOpError() << "has " << getKeep().size()
                          << " keep flags but group " << getGroupAttr()
-                         << " has " << group.getChannels() << " channels";
+                         << " has " << group.getChannelsAttr().getInt() << " channels";
   return success();
 }
 

@@ -3,10 +3,13 @@
 #include "vai/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "vai/Support/VerifierUtils.h"
 #include "vai/Support/WindowShape.h"
 
 using namespace mlir;
 using namespace vai::quant;
+using vai::checkWindowArray;
+using vai::sizesConflict;
 
 namespace vai::quant {
 
@@ -42,23 +45,6 @@ LogicalResult verifyShifts(Operation *op, int input, int weights,
 }
 
 } // namespace vai::quant
-
-static bool sizesConflict(int64_t a, int64_t b) {
-  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
-}
-
-static LogicalResult checkArray(Operation *op, StringRef name,
-                                ArrayRef<int64_t> values, size_t size,
-                                bool allowZero) {
-  if (values.size() != size)
-    return op->emitOpError() << "expects '" << name << "' to have " << size
-                             << " elements, got " << values.size();
-  for (int64_t v : values)
-    if (v < 0 || (!allowZero && v == 0))
-      return op->emitOpError() << "expects '" << name << "' entries to be "
-                               << (allowZero ? "non-negative" : "positive");
-  return success();
-}
 
 /// Checks a windowed NHWC op's result shape against its input and window.
 static LogicalResult verifyWindowResult(Operation *op, RankedTensorType input,
@@ -117,10 +103,8 @@ LogicalResult ConstOp::verify() {
                          << value.getElementType().getIntOrFloatBitWidth()
                          << "-bit integers but the result type has "
                          << fix.getBitWidth() << " bits";
-  if (!fix.getIsSigned())
-    for (const APInt &v : value.getValues<APInt>())
-      if (v.isNegative())
-        return emitOpError() << "holds a negative value for an unsigned type";
+  // The integers are raw bit patterns of the stated width: for an unsigned
+  // type, i8 storage of -1 is 255. Any pattern is a valid value.
   return success();
 }
 
@@ -162,9 +146,9 @@ int Conv2DOp::getShiftBias() {
 }
 
 LogicalResult Conv2DOp::verify() {
-  if (failed(checkArray(*this, "strides", getStrides(), 2, false)) ||
-      failed(checkArray(*this, "dilations", getDilations(), 2, false)) ||
-      failed(checkArray(*this, "pad", getPad(), 4, true)))
+  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
+      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
+      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto weights = cast<RankedTensorType>(getWeights().getType());
@@ -227,9 +211,9 @@ LogicalResult MatMulOp::verify() {
 
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
-  if (failed(checkArray(op, "kernel", op.getKernel(), 2, false)) ||
-      failed(checkArray(op, "strides", op.getStrides(), 2, false)) ||
-      failed(checkArray(op, "pad", op.getPad(), 4, true)))
+  if (failed(checkWindowArray(op, "kernel", op.getKernel(), 2, false)) ||
+      failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
+      failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
     return failure();
   auto input = cast<RankedTensorType>(op.getInput().getType());
   auto output = cast<RankedTensorType>(op.getOutput().getType());

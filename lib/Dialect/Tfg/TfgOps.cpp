@@ -3,10 +3,13 @@
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "vai/Support/VerifierUtils.h"
 #include "vai/Support/WindowShape.h"
 
 using namespace mlir;
 using namespace vai::tfg;
+using vai::checkWindowArray;
+using vai::sizesConflict;
 
 static_assert(vai::kDynamicSize == ShapedType::kDynamic,
               "window helpers and MLIR must agree on unknown sizes");
@@ -16,24 +19,6 @@ static LogicalResult inferError(std::optional<Location> loc, const Twine &msg) {
   if (loc)
     return emitError(*loc) << msg;
   return failure();
-}
-
-static bool sizesConflict(int64_t a, int64_t b) {
-  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
-}
-
-/// Checks `values` has `size` strictly positive (or non-negative) entries.
-static LogicalResult checkWindowArray(Operation *op, StringRef name,
-                                      ArrayRef<int64_t> values, size_t size,
-                                      bool allowZero) {
-  if (values.size() != size)
-    return op->emitOpError() << "expects '" << name << "' to have " << size
-                             << " elements, got " << values.size();
-  for (int64_t v : values)
-    if (v < 0 || (!allowZero && v == 0))
-      return op->emitOpError() << "expects '" << name << "' entries to be "
-                               << (allowZero ? "non-negative" : "positive");
-  return success();
 }
 
 /// Shape of an NHWC window op's output with `channels` output channels.
@@ -88,6 +73,9 @@ LogicalResult Conv2DOp::verify() {
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto filter = cast<RankedTensorType>(getFilter().getType());
+  if (input.getRank() != 4 || filter.getRank() != 4)
+    return emitOpError() << "expects a rank-4 NHWC input and a rank-4 HWIO "
+                            "filter";
   if (sizesConflict(input.getDimSize(3), filter.getDimSize(2)))
     return emitOpError() << "input has " << input.getDimSize(3)
                          << " channels but the filter expects "
@@ -185,6 +173,8 @@ static LogicalResult verifyPool(PoolOp op) {
       failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
       failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
     return failure();
+  if (cast<RankedTensorType>(op.getInput().getType()).getRank() != 4)
+    return op.emitOpError() << "expects a rank-4 NHWC input";
   ArrayRef<int64_t> k = op.getKernel(), pad = op.getPad();
   // A pad as large as the window would make windows of padding only.
   if (pad[0] >= k[0] || pad[1] >= k[0] || pad[2] >= k[1] || pad[3] >= k[1])
@@ -264,6 +254,8 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
 LogicalResult MatMulOp::verify() {
   auto a = cast<RankedTensorType>(getA().getType());
   auto b = cast<RankedTensorType>(getB().getType());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOpError() << "expects rank-2 operands";
   int64_t ka = a.getDimSize(getTransposeA() ? 0 : 1);
   int64_t kb = b.getDimSize(getTransposeB() ? 1 : 0);
   if (sizesConflict(ka, kb))

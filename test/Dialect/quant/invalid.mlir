@@ -67,14 +67,6 @@ func.func @const_bit_width() {
 
 // -----
 
-func.func @const_negative_unsigned() {
-  // expected-error @+1 {{'quant.const' op holds a negative value for an unsigned type}}
-  %w = quant.const dense<[1, -2]> : tensor<2xi8> -> tensor<2x!quant.fix<u8, 0>>
-  return
-}
-
-// -----
-
 //===----------------------------------------------------------------------===//
 // quantize / dequantize
 //===----------------------------------------------------------------------===//

@@ -16,9 +16,18 @@ parser.add_argument("reference")
 parser.add_argument("--max-rel-error", type=float)
 parser.add_argument("--max-lsb", type=float)
 parser.add_argument("--fix-point", type=int)
+parser.add_argument("--fix-point-from-mlir",
+                    help="read --fix-point from the quant.dequantize of this IR")
 parser.add_argument("--min-sqnr", type=float)
 parser.add_argument("--min-top1-agreement", type=float)
 args = parser.parse_args()
+
+if args.fix_point_from_mlir:
+    import re
+    text = open(args.fix_point_from_mlir).read()
+    match = re.search(r"quant\.dequantize .*!quant\.fix<s8, (-?\d+)>> -> ", text)
+    args.fix_point = int(match.group(1))
+    print("output fix point %d (one LSB = %g)" % (args.fix_point, 2.0 ** -args.fix_point))
 
 a = np.load(args.actual).astype(np.float64)
 b = np.load(args.reference).astype(np.float64)

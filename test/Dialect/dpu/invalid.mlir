@@ -1,0 +1,293 @@
+// RUN: vai-opt %s -split-input-file -verify-diagnostics
+
+// One case per dpu verifier diagnostic. Engine ops are verified outside a
+// subgraph where the subgraph is not what the case is about.
+
+//===----------------------------------------------------------------------===//
+// subgraph
+//===----------------------------------------------------------------------===//
+
+func.func @subgraph_block_argument_count(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op expects one block argument per input}}
+  dpu.subgraph "s" <CPU>(%x) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>, %b: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @subgraph_block_argument_type(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op block argument types must match the inputs}}
+  dpu.subgraph "s" <CPU>(%x) : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 1>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @subgraph_yield_type(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op yielded types must match the results}}
+  %r = dpu.subgraph "s" <CPU>(%x) : (tensor<4x!quant.fix<s8, 0>>) -> tensor<4x!quant.fix<s8, 1>> {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield %a : tensor<4x!quant.fix<s8, 0>>
+  }
+  return
+}
+
+// -----
+
+func.func @subgraph_yield_count(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op yielded types must match the results}}
+  %r = dpu.subgraph "s" <CPU>(%x) : (tensor<4x!quant.fix<s8, 0>>) -> tensor<4x!quant.fix<s8, 0>> {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @dpu_subgraph_without_target(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op a DPU subgraph must name its target}}
+  %r = dpu.subgraph "s" <DPU>(%x) {fingerprint = "0x101000016010407"}
+         : (tensor<4x!quant.fix<s8, 0>>) -> tensor<4x!quant.fix<s8, 0>> {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield %a : tensor<4x!quant.fix<s8, 0>>
+  }
+  return
+}
+
+// -----
+
+func.func @dpu_subgraph_quant_add(%x: tensor<?x8x!quant.fix<s8, 4>>) {
+  %r = dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x8x!quant.fix<s8, 4>>) -> tensor<?x8x!quant.fix<s8, 4>> {
+  ^bb0(%a: tensor<?x8x!quant.fix<s8, 4>>):
+    // expected-error @+1 {{'quant.add' op is not an engine op and cannot run in a DPU subgraph}}
+    %s = quant.add %a, %a : (tensor<?x8x!quant.fix<s8, 4>>, tensor<?x8x!quant.fix<s8, 4>>)
+         -> tensor<?x8x!quant.fix<s8, 4>>
+    dpu.yield %s : tensor<?x8x!quant.fix<s8, 4>>
+  }
+  return
+}
+
+// -----
+
+// quant.conv2d must have been lowered to dpu.conv.
+func.func @dpu_subgraph_quant_conv2d(%x: tensor<?x4x4x1x!quant.fix<s8, 7>>) {
+  %r = dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x4x4x1x!quant.fix<s8, 7>>) -> tensor<?x4x4x1x!quant.fix<s8, 4>> {
+  ^bb0(%a: tensor<?x4x4x1x!quant.fix<s8, 7>>):
+    %w = quant.const dense<1> : tensor<1x1x1x1xi8> -> tensor<1x1x1x1x!quant.fix<s8, 6>>
+    // expected-error @+1 {{'quant.conv2d' op is not an engine op and cannot run in a DPU subgraph}}
+    %y = quant.conv2d %a, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 0, 0, 0, 0>}
+         : (tensor<?x4x4x1x!quant.fix<s8, 7>>, tensor<1x1x1x1x!quant.fix<s8, 6>>)
+         -> tensor<?x4x4x1x!quant.fix<s8, 4>>
+    dpu.yield %y : tensor<?x4x4x1x!quant.fix<s8, 4>>
+  }
+  return
+}
+
+// -----
+
+// Leaving fixed point is the CPU's job.
+func.func @dpu_subgraph_dequantize(%x: tensor<?x8x!quant.fix<s8, 4>>) {
+  %r = dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x8x!quant.fix<s8, 4>>) -> tensor<?x8xf32> {
+  ^bb0(%a: tensor<?x8x!quant.fix<s8, 4>>):
+    // expected-error @+1 {{'quant.dequantize' op is not an engine op and cannot run in a DPU subgraph}}
+    %f = quant.dequantize %a : tensor<?x8x!quant.fix<s8, 4>> -> tensor<?x8xf32>
+    dpu.yield %f : tensor<?x8xf32>
+  }
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// conv
+//===----------------------------------------------------------------------===//
+
+// shift_cut must be w + i - o = 6 + 7 - 4 = 9.
+func.func @conv_shift_cut_attr(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                               %w: tensor<3x3x1x8x!quant.fix<s8, 6>>,
+                               %b: tensor<8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_cut 8 does not match w + i - o = 9}}
+  %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
+         shift_cut = 8 : i32, shift_bias = 7 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+          tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+// shift_bias must be w + i - b = 6 + 7 - 6 = 7.
+func.func @conv_shift_bias_attr(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                %w: tensor<3x3x1x8x!quant.fix<s8, 6>>,
+                                %b: tensor<8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_bias 4 does not match w + i - b = 7}}
+  %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
+         shift_cut = 9 : i32, shift_bias = 4 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+          tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_weights_rank(%x: tensor<?x28x28x8x!quant.fix<s8, 7>>,
+                             %w: tensor<8x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x8x!quant.fix<s8, 7>>, tensor<8x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_strides_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                              %w: tensor<3x3x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_dilations_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                %w: tensor<3x3x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_pad_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                          %w: tensor<3x3x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+// The attribute agrees with the types, but the DPU cannot shift by -1.
+func.func @conv_shift_cut_negative(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                   %w: tensor<3x3x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_cut = w + i - o = 6 + 7 - 14 = -1 is outside [0, 16]}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = -1 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, 14>>
+  return
+}
+
+// -----
+
+func.func @conv_shift_cut_too_large(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                    %w: tensor<3x3x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_cut = w + i - o = 6 + 7 - -4 = 17 is outside [0, 16]}}
+  %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 17 : i32, shift_bias = 0 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
+       -> tensor<?x28x28x8x!quant.fix<s8, -4>>
+  return
+}
+
+// -----
+
+func.func @conv_shift_bias_too_large(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                     %w: tensor<3x3x1x8x!quant.fix<s8, 6>>,
+                                     %b: tensor<8x!quant.fix<s8, -4>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_bias = w + i - b = 6 + 7 - -4 = 17 is outside [-7, 16] (shift_cut = 9)}}
+  %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = 17 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+          tensor<8x!quant.fix<s8, -4>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_shift_bias_too_small(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
+                                     %w: tensor<3x3x1x8x!quant.fix<s8, 6>>,
+                                     %b: tensor<8x!quant.fix<s16, 21>>) {
+  // expected-error @+1 {{'dpu.conv' op shift_bias = w + i - b = 6 + 7 - 21 = -8 is outside [-7, 16] (shift_cut = 9)}}
+  %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+         pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
+         shift_cut = 9 : i32, shift_bias = -8 : i32}
+       : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
+          tensor<8x!quant.fix<s16, 21>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// pool
+//===----------------------------------------------------------------------===//
+
+func.func @pool_kernel_count(%x: tensor<?x28x28x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'dpu.pool' op expects 2 kernel sizes, 2 strides and 4 pads}}
+  %y = dpu.pool %x {pool_type = #dpu.pool_type<max>, kernel = array<i64: 2>,
+         strides = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+       : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @pool_strides_count(%x: tensor<?x28x28x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'dpu.pool' op expects 2 kernel sizes, 2 strides and 4 pads}}
+  %y = dpu.pool %x {pool_type = #dpu.pool_type<avg>, kernel = array<i64: 2, 2>,
+         strides = array<i64: 2, 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+       : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @pool_pad_count(%x: tensor<?x28x28x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'dpu.pool' op expects 2 kernel sizes, 2 strides and 4 pads}}
+  %y = dpu.pool %x {pool_type = #dpu.pool_type<max>, kernel = array<i64: 2, 2>,
+         strides = array<i64: 2, 2>, pad = array<i64: 0, 0>}
+       : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @max_pool_changes_type(%x: tensor<?x28x28x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'dpu.pool' op max pooling keeps the fixed-point type}}
+  %y = dpu.pool %x {pool_type = #dpu.pool_type<max>, kernel = array<i64: 2, 2>,
+         strides = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>}
+       : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 5>>
+  return
+}

@@ -1,0 +1,722 @@
+"""Executes a compiled .xmodel with an independent NumPy model of XIR's
+fixed-point op semantics.
+
+    xmodel_reference.py MODEL.xmodel INPUT.npy OUTPUT.npy
+        [--protoc PATH] [--proto-dir DIR] [--compare OURS.npy]
+
+The xmodel is decoded with `protoc --decode=serial_v2.Graph` and the text
+format is parsed here (no python protobuf module needed). Every op is then
+run on integers, exactly:
+
+  data-fix     q = clip(floor(x * 2^fp + 1/2), -128, 127)      (DPU_ROUND)
+  const-fix    int8 `data` bytes; 4-D weights in OHWI order
+  conv2d-fix   y = floor((sum x*w + b * 2^(fi+fw-fb)) / 2^(fi+fw-fo) + 1/2)
+               then RELU / RELU6 (clip to round(6 * 2^fo)) / LEAKYRELU
+               (negative values times 26/256 before the single rounding),
+               then saturation to [-128, 127]
+  pool-fix     MAX: window maximum, padding never wins
+               AVG: floor(S * m / 2^s * 2^(fo-fi) + 1/2) with the DPU's
+               (m, s) multiplier for the kernel area
+  eltwise-fix  ADD: floor(sum a_i * 2^(fo-fi) + 1/2), optional RELU
+  reshape-fix  row-major reshape of the same integers
+  fix2float    x = q * 2^-fp
+
+Attribute conventions: tensors NHWC with batch 1 in the file (replaced by
+the input's N here); kernel/stride/dilation are [w, h]; pad is
+[left, right, top, bottom].
+
+This file deliberately does not share code or tables with the compiler: it is
+written from the op definitions alone so that it can check the compiler's
+own fixed-point interpreter bit for bit.
+
+With --compare OURS.npy the reference output is also compared with OURS.npy
+on the integer level (both divided by the output step 2^-fp and rounded);
+the script prints `compared N outputs: M mismatches` and exits 1 if M > 0.
+"""
+import argparse
+import collections
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+INT8_MIN, INT8_MAX = -128, 127
+
+# ---------------------------------------------------------------------------
+# protobuf text format (as printed by `protoc --decode`)
+# ---------------------------------------------------------------------------
+
+_SIMPLE_ESCAPES = {
+    ord("n"): 10, ord("t"): 9, ord("r"): 13, ord("a"): 7, ord("b"): 8,
+    ord("f"): 12, ord("v"): 11, ord("\\"): 92, ord("'"): 39, ord('"'): 34,
+    ord("?"): 63,
+}
+_OCTAL = b"01234567"
+_HEX = b"0123456789abcdefABCDEF"
+
+
+def _unescape(raw):
+    """Decodes the body of a C-escaped protobuf text string to bytes."""
+    out = bytearray()
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c != 0x5C:  # backslash
+            out.append(c)
+            i += 1
+            continue
+        if i + 1 >= n:
+            raise ValueError("dangling backslash in string literal")
+        e = raw[i + 1]
+        if e in _OCTAL:
+            j = i + 1
+            while j < n and j < i + 4 and raw[j] in _OCTAL:
+                j += 1
+            value = int(raw[i + 1:j], 8)
+            if value > 255:
+                raise ValueError("octal escape out of range: %r" % raw[i:j])
+            out.append(value)
+            i = j
+        elif e in (ord("x"), ord("X")):
+            j = i + 2
+            while j < n and j < i + 4 and raw[j] in _HEX:
+                j += 1
+            if j == i + 2:
+                raise ValueError("empty \\x escape")
+            out.append(int(raw[i + 2:j], 16))
+            i = j
+        elif e in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[e])
+            i += 2
+        else:
+            raise ValueError("unknown escape \\%s" % chr(e))
+    return bytes(out)
+
+
+class _String(bytes):
+    """A decoded string literal (distinguished from bare scalar tokens)."""
+
+
+def _tokens(data):
+    i, n = 0, len(data)
+    while i < n:
+        c = data[i]
+        if c in b" \t\r\n":
+            i += 1
+        elif c == ord("#"):
+            while i < n and data[i] != 10:
+                i += 1
+        elif c in b"{}:<>[],;":
+            yield data[i:i + 1]
+            i += 1
+        elif c in (ord('"'), ord("'")):
+            j = i + 1
+            while j < n and data[j] != c:
+                j += 2 if data[j] == 0x5C else 1
+            if j >= n:
+                raise ValueError("unterminated string literal")
+            yield _String(_unescape(data[i + 1:j]))
+            i = j + 1
+        else:
+            j = i
+            while j < n and data[j] not in b" \t\r\n{}:<>[],;\"'#":
+                j += 1
+            yield data[i:j]
+            i = j
+
+
+class Message(object):
+    """Fields of one text-format message: name -> list of values."""
+
+    def __init__(self):
+        self.fields = collections.OrderedDict()
+
+    def all(self, name):
+        return self.fields.get(name, [])
+
+    def get(self, name, default=None):
+        values = self.all(name)
+        if len(values) > 1:
+            raise ValueError("field %s is repeated" % name)
+        return values[0] if values else default
+
+    def has(self, name):
+        return name in self.fields
+
+
+def parse_text_format(data):
+    toks = list(_tokens(data))
+    pos = [0]
+
+    def peek():
+        return toks[pos[0]] if pos[0] < len(toks) else None
+
+    def take():
+        tok = peek()
+        if tok is None:
+            raise ValueError("unexpected end of text format")
+        pos[0] += 1
+        return tok
+
+    def message(close):
+        msg = Message()
+        while True:
+            tok = peek()
+            if tok is None:
+                if close is None:
+                    return msg
+                raise ValueError("missing '%s'" % close.decode())
+            if close is not None and tok == close and not isinstance(tok, _String):
+                take()
+                return msg
+            name = take()
+            if isinstance(name, _String) or not name:
+                raise ValueError("expected a field name, got %r" % name)
+            name = name.decode()
+            if name[0].isdigit():
+                raise ValueError("unknown field number %s in the xmodel "
+                                 "(schema mismatch)" % name)
+            tok = take()
+            if tok == b":":
+                tok = take()
+            if tok in (b"{", b"<") and not isinstance(tok, _String):
+                value = message(b"}" if tok == b"{" else b">")
+            elif isinstance(tok, _String):
+                value = bytes(tok)
+                while isinstance(peek(), _String):  # adjacent literals concat
+                    value += bytes(take())
+                value = _String(value)
+            else:
+                value = tok.decode()
+            msg.fields.setdefault(name, []).append(value)
+            if peek() in (b",", b";"):
+                take()
+
+    return message(None)
+
+
+def decode_xmodel(path, protoc, proto_dir):
+    proto = os.path.join(proto_dir, "xir_graph.proto")
+    with open(path, "rb") as f:
+        binary = f.read()
+    result = subprocess.run(
+        [protoc, "-I" + proto_dir, "--decode=serial_v2.Graph", proto],
+        input=binary, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        raise SystemExit("protoc failed: %s" % result.stderr.decode())
+    return parse_text_format(result.stdout)
+
+
+# ---------------------------------------------------------------------------
+# attribute access
+# ---------------------------------------------------------------------------
+
+
+def _attr_value(value_msg):
+    """Converts an AttrValue message to a Python value."""
+    kinds = list(value_msg.fields.keys())
+    if len(kinds) != 1:
+        raise ValueError("AttrValue with %d kinds: %s" % (len(kinds), kinds))
+    kind = kinds[0]
+    v = value_msg.get(kind)
+    if kind == "bool_value":
+        return v == "true"
+    if kind in ("int32_value", "uint32_value", "int64_value", "uint64_value"):
+        return int(v)
+    if kind in ("float_value", "double_value"):
+        return float(v)
+    if kind == "string_value":
+        return bytes(v).decode("utf-8")
+    if kind == "bytes_value":
+        return bytes(v.get("value", _String(b"")))
+    if kind.endswith("_vec_value"):
+        elems = v.all("value")
+        if kind in ("int32_vec_value", "uint32_vec_value", "int64_vec_value",
+                    "uint64_vec_value"):
+            return [int(e) for e in elems]
+        if kind in ("float_vec_value", "double_vec_value"):
+            return [float(e) for e in elems]
+        if kind == "bool_vec_value":
+            return [e == "true" for e in elems]
+        if kind == "string_vec_value":
+            return [bytes(e).decode("utf-8") for e in elems]
+        if kind == "bytes_vec_value":
+            return [bytes(e.get("value", _String(b""))) for e in elems]
+    raise NotImplementedError("attribute kind %s" % kind)
+
+
+def _attr_map(msg, field):
+    out = {}
+    for entry in msg.all(field):
+        key = bytes(entry.get("key")).decode("utf-8")
+        out[key] = _attr_value(entry.get("value", Message()))
+    return out
+
+
+class Op(object):
+    def __init__(self, node):
+        self.name = bytes(node.get("op_name")).decode("utf-8")
+        self.type = bytes(node.get("op_type")).decode("utf-8")
+        self.attrs = _attr_map(node, "op_attr")
+        self.args = collections.OrderedDict()
+        for arg in node.all("args"):
+            arg_name = bytes(arg.get("arg_name")).decode("utf-8")
+            self.args.setdefault(arg_name, []).extend(
+                bytes(a).decode("utf-8") for a in arg.all("arg_ops"))
+        tensor = node.get("output_tensor")
+        if tensor is None:
+            raise ValueError("op %s has no output tensor" % self.name)
+        self.dims = [int(d) for d in tensor.all("tensor_dim")]
+        self.tensor_attrs = _attr_map(tensor, "tensor_attr")
+
+    @property
+    def fix_point(self):
+        if "fix_point" not in self.tensor_attrs:
+            raise ValueError("output of %s has no fix_point" % self.name)
+        return self.tensor_attrs["fix_point"]
+
+    def check_int8(self):
+        bw = self.tensor_attrs.get("bit_width", 8)
+        signed = self.tensor_attrs.get("if_signed", True)
+        if bw != 8 or not signed:
+            raise NotImplementedError(
+                "%s: only signed 8-bit tensors are modelled (bit_width %s, "
+                "if_signed %s)" % (self.name, bw, signed))
+        mode = self.tensor_attrs.get("round_mode", "DPU_ROUND")
+        if mode != "DPU_ROUND":
+            raise NotImplementedError("%s: round_mode %s" % (self.name, mode))
+
+    def arg(self, name, required=True):
+        ops = self.args.get(name, [])
+        if len(ops) > 1:
+            raise ValueError("%s: arg %s has %d ops" % (self.name, name, len(ops)))
+        if not ops:
+            if required:
+                raise ValueError("%s: missing arg %s" % (self.name, name))
+            return None
+        return ops[0]
+
+
+# ---------------------------------------------------------------------------
+# exact integer helpers
+# ---------------------------------------------------------------------------
+
+_LIMIT = 1 << 62
+
+
+def _check_range(v, what):
+    v = np.asarray(v)
+    if v.size and int(np.abs(v).max()) >= _LIMIT:
+        raise OverflowError("%s exceeds the exact int64 range" % what)
+
+
+def round_shift(v, d):
+    """floor(v / 2^d + 1/2) for an int64 array v and any integer d."""
+    v = np.asarray(v, dtype=np.int64)
+    if d <= 0:
+        return shift_left(v, -d)
+    _check_range(v, "value before rounding")
+    # numpy's >> on int64 is an arithmetic shift: floor division by 2^d.
+    return (v + np.int64(1 << (d - 1))) >> np.int64(d)
+
+
+def shift_left(v, k):
+    """v * 2^k exactly, k >= 0."""
+    assert k >= 0
+    v = np.asarray(v, dtype=np.int64)
+    if v.size and int(np.abs(v).max()) >= (_LIMIT >> k):
+        raise OverflowError("left shift by %d overflows int64" % k)
+    return v << np.int64(k)
+
+
+def saturate(v):
+    return np.clip(v, INT8_MIN, INT8_MAX).astype(np.int64)
+
+
+def round_half_up_pow2(value, fp):
+    """floor(value * 2^fp + 1/2) for a small integer `value` (Python int)."""
+    if fp >= 0:
+        return value << fp
+    d = -fp
+    return (value + (1 << (d - 1))) >> d
+
+
+# ---------------------------------------------------------------------------
+# op kernels
+# ---------------------------------------------------------------------------
+
+# DPU average pooling: the window sum S is multiplied by m / 2^s rather than
+# divided by the window area (kernel h*w -> (m, s)).
+AVG_MULTIPLIERS = {
+    1: (1, 0),
+    4: (1, 2),
+    9: (7, 6),
+    25: (10, 8),
+    36: (7, 8),
+    49: (21, 10),
+    196: (21, 12),
+}
+
+
+def _wh(attrs, key, default):
+    v = attrs.get(key, default)
+    if len(v) != 2:
+        raise ValueError("attr %s should be [w, h], got %s" % (key, v))
+    return int(v[0]), int(v[1])
+
+
+def _pad(attrs):
+    v = attrs.get("pad", [0, 0, 0, 0])
+    if len(v) != 4:
+        raise ValueError("attr pad should be [left, right, top, bottom]: %s" % v)
+    return [int(p) for p in v]
+
+
+def _windows(x, kh, kw, sh, sw, dh, dw, pads, out_hw, fill):
+    """Yields (i, j, view) with view[n, oh, ow, c] = padded input under tap
+    (i, j); positions outside the (padded) input read `fill`."""
+    n, h, w, c = x.shape
+    left, right, top, bottom = pads
+    oh, ow = out_hw
+    # Pad generously so that ceil-mode windows past the padding read `fill`.
+    need_h = (oh - 1) * sh + (kh - 1) * dh + 1
+    need_w = (ow - 1) * sw + (kw - 1) * dw + 1
+    extra_b = max(need_h - (h + top + bottom), 0)
+    extra_r = max(need_w - (w + left + right), 0)
+    xp = np.full((n, h + top + bottom + extra_b, w + left + right + extra_r, c),
+                 fill, dtype=x.dtype)
+    xp[:, top:top + h, left:left + w, :] = x
+    for i in range(kh):
+        for j in range(kw):
+            yield i, j, xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh,
+                              j * dw:j * dw + (ow - 1) * sw + 1:sw, :]
+
+
+def _out_hw(op, x, kh, kw, sh, sw, dh, dw, pads):
+    n, h, w, _ = x.shape
+    left, right, top, bottom = pads
+    oh, ow = op.dims[1], op.dims[2]
+    mode = op.attrs.get("pad_mode", "FLOOR")
+    eff_h, eff_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    if mode == "FLOOR":
+        exp_h = (h + top + bottom - eff_h) // sh + 1
+        exp_w = (w + left + right - eff_w) // sw + 1
+    elif mode == "CEIL":
+        exp_h = -(-(h + top + bottom - eff_h) // sh) + 1
+        exp_w = -(-(w + left + right - eff_w) // sw) + 1
+    else:
+        raise NotImplementedError("%s: pad_mode %s" % (op.name, mode))
+    if (exp_h, exp_w) != (oh, ow):
+        raise ValueError("%s: output tensor is %dx%d but pad_mode %s gives "
+                         "%dx%d" % (op.name, oh, ow, mode, exp_h, exp_w))
+    return oh, ow
+
+
+def apply_nonlinear(op, num, d, fp_out):
+    """Rounds num / 2^d (num int64) with the op's nonlinearity; saturates."""
+    kind = op.attrs.get("nonlinear", "NONE")
+    if kind in ("NONE", ""):
+        y = round_shift(num, d)
+    elif kind == "RELU":
+        y = np.maximum(round_shift(num, d), 0)
+    elif kind == "RELU6":
+        six = round_half_up_pow2(6, fp_out)
+        y = np.clip(round_shift(num, d), 0, six)
+    elif kind == "LEAKYRELU":
+        # Negative inputs are scaled by 26/256 before the single rounding.
+        pos = round_shift(num, d)
+        neg = round_shift(num * np.int64(26), d + 8)
+        y = np.where(num < 0, neg, pos)
+    else:
+        raise NotImplementedError("%s: nonlinear %s" % (op.name, kind))
+    return saturate(y)
+
+
+def run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
+    kw_, kh_ = _wh(op.attrs, "kernel", None)
+    sw, sh = _wh(op.attrs, "stride", [1, 1])
+    dw, dh = _wh(op.attrs, "dilation", [1, 1])
+    pads = _pad(op.attrs)
+    group = int(op.attrs.get("group", 1))
+    oc, kh, kw, icg = w.shape
+    if (kh, kw) != (kh_, kw_):
+        raise ValueError("%s: kernel attr %s vs weights %s"
+                         % (op.name, op.attrs["kernel"], w.shape))
+    n, h, wd, ic = x.shape
+    if ic != icg * group or oc % group:
+        raise ValueError("%s: %d input channels, weights %s, group %d"
+                         % (op.name, ic, w.shape, group))
+    oh, ow = _out_hw(op, x, kh, kw, sh, sw, dh, dw, pads)
+    if op.dims[3] != oc:
+        raise ValueError("%s: output channels %d vs weights %d"
+                         % (op.name, op.dims[3], oc))
+    acc = np.zeros((n, oh, ow, oc), dtype=np.int64)
+    ocg = oc // group
+    for i, j, view in _windows(x, kh, kw, sh, sw, dh, dw, pads, (oh, ow), 0):
+        for g in range(group):
+            xs = view[..., g * icg:(g + 1) * icg]
+            ws = w[g * ocg:(g + 1) * ocg, i, j, :]  # [ocg, icg]
+            acc[..., g * ocg:(g + 1) * ocg] += np.einsum(
+                "nhwc,oc->nhwo", xs, ws, dtype=np.int64)
+    _check_range(acc, "accumulator")
+    # value = (acc + b * 2^(fp_in + fp_w - fp_b)) / 2^(fp_in + fp_w - fp_out)
+    shift_bias = fp_in + fp_w - fp_b
+    shift_cut = fp_in + fp_w - fp_out
+    k = max(0, -shift_bias)  # scale by 2^k so both terms are integers
+    num = shift_left(acc, k)
+    if b is not None:
+        if b.shape != (oc,):
+            raise ValueError("%s: bias shape %s" % (op.name, b.shape))
+        num = num + shift_left(b, shift_bias + k)
+    return apply_nonlinear(op, num, shift_cut + k, fp_out)
+
+
+def run_pool(op, x, fp_in, fp_out):
+    kw, kh = _wh(op.attrs, "kernel", None)
+    sw, sh = _wh(op.attrs, "stride", [1, 1])
+    pads = _pad(op.attrs)
+    kind = op.attrs.get("type")
+    oh, ow = _out_hw(op, x, kh, kw, sh, sw, 1, 1, pads)
+    if op.dims[3] != x.shape[3]:
+        raise ValueError("%s: channel count changes" % op.name)
+    if kind == "MAX":
+        if fp_in != fp_out:
+            raise NotImplementedError("%s: MAX pool with fix_point %d -> %d"
+                                      % (op.name, fp_in, fp_out))
+        sentinel = np.iinfo(np.int64).min  # padding never wins
+        out = np.full((x.shape[0], oh, ow, x.shape[3]), sentinel, np.int64)
+        for _, _, view in _windows(x, kh, kw, sh, sw, 1, 1, pads, (oh, ow),
+                                   sentinel):
+            out = np.maximum(out, view)
+        if (out == sentinel).any():
+            raise ValueError("%s: a window lies entirely in the padding"
+                             % op.name)
+        return saturate(out)
+    if kind == "AVG":
+        area = kh * kw
+        if kh != kw or area not in AVG_MULTIPLIERS:
+            raise NotImplementedError(
+                "%s: AVG pool kernel %dx%d (area %d) has no DPU multiplier "
+                "in this reference" % (op.name, kh, kw, area))
+        m, s = AVG_MULTIPLIERS[area]
+        total = np.zeros((x.shape[0], oh, ow, x.shape[3]), np.int64)
+        for _, _, view in _windows(x, kh, kw, sh, sw, 1, 1, pads, (oh, ow), 0):
+            total += view
+        # floor(S * m / 2^s * 2^(fp_out - fp_in) + 1/2)
+        return saturate(round_shift(total * np.int64(m), s + fp_in - fp_out))
+    raise NotImplementedError("%s: pool type %s" % (op.name, kind))
+
+
+def run_eltwise(op, inputs, fps, fp_out):
+    kind = op.attrs.get("type", "ADD")
+    if kind != "ADD":
+        raise NotImplementedError("%s: eltwise type %s" % (op.name, kind))
+    # sum a_i * 2^(fp_out - fp_i) over a common denominator 2^D
+    D = max([fp - fp_out for fp in fps] + [0])
+    num = None
+    for a, fp in zip(inputs, fps):
+        term = shift_left(a, D + fp_out - fp)
+        num = term if num is None else num + term
+    kind = op.attrs.get("nonlinear", "NONE")
+    if kind not in ("NONE", "", "RELU"):
+        raise NotImplementedError("%s: eltwise nonlinear %s" % (op.name, kind))
+    return apply_nonlinear(op, num, D, fp_out)
+
+
+# ---------------------------------------------------------------------------
+# graph execution
+# ---------------------------------------------------------------------------
+
+
+def topological_order(ops):
+    by_name = collections.OrderedDict((op.name, op) for op in ops)
+    if len(by_name) != len(ops):
+        raise ValueError("duplicate op names")
+    order, state = [], {}
+
+    def visit(name, stack):
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            raise ValueError("cycle through %s" % " -> ".join(stack + [name]))
+        if name not in by_name:
+            raise ValueError("unknown producer op %s" % name)
+        state[name] = 1
+        for producers in by_name[name].args.values():
+            for p in producers:
+                visit(p, stack + [name])
+        state[name] = 2
+        order.append(by_name[name])
+
+    for name in by_name:
+        visit(name, [])
+    return order
+
+
+def _batched_shape(op, n):
+    if not op.dims or op.dims[0] != 1:
+        raise ValueError("%s: expected a batch-1 tensor, dims %s"
+                         % (op.name, op.dims))
+    return [n] + op.dims[1:]
+
+
+def execute(graph, inputs):
+    ops = [Op(node) for node in graph.all("op_node")]
+    order = topological_order(ops)
+    by_name = {op.name: op for op in ops}
+    values, fixpos = {}, {}
+    counts = collections.Counter()
+    data_ops = [op for op in order if op.type == "data-fix"]
+    if len(data_ops) != 1:
+        raise NotImplementedError("%d data-fix ops (only one input is "
+                                  "supported)" % len(data_ops))
+    x_in = np.asarray(inputs, dtype=np.float64)
+    n = x_in.shape[0]
+
+    def fetch(op, name, required=True):
+        producer = op.arg(name, required)
+        if producer is None:
+            return None, None
+        return values[producer], fixpos[producer]
+
+    for op in order:
+        counts[op.type] += 1
+        if op.type == "fix2float":
+            producer = op.arg("input")
+            fp = int(op.attrs.get("fix_point", fixpos[producer]))
+            if fp != fixpos[producer]:
+                raise ValueError("%s: fix_point attr %d but its input has %d"
+                                 % (op.name, fp, fixpos[producer]))
+            values[op.name] = values[producer].astype(np.float64) * 2.0 ** -fp
+            fixpos[op.name] = None
+            continue
+        op.check_int8()
+        fp_out = op.fix_point
+        if op.type == "data-fix":
+            shape = _batched_shape(op, n)
+            if list(x_in.shape) != shape:
+                raise ValueError("input has shape %s, %s expects %s"
+                                 % (list(x_in.shape), op.name, shape))
+            if not np.isfinite(x_in).all():
+                raise ValueError("input has non-finite values")
+            q = np.floor(x_in * 2.0 ** fp_out + 0.5)
+            out = np.clip(q, INT8_MIN, INT8_MAX).astype(np.int64)
+        elif op.type == "const-fix":
+            raw = op.attrs["data"]
+            shape = [int(d) for d in op.attrs.get("shape", op.dims)]
+            if shape != op.dims:
+                raise ValueError("%s: shape attr %s vs tensor %s"
+                                 % (op.name, shape, op.dims))
+            arr = np.frombuffer(raw, dtype=np.int8)
+            if arr.size != int(np.prod(shape)):
+                raise ValueError("%s: %d bytes for shape %s"
+                                 % (op.name, arr.size, shape))
+            out = arr.reshape(shape).astype(np.int64)
+        elif op.type == "conv2d-fix":
+            x, fp_in = fetch(op, "input")
+            w, fp_w = fetch(op, "weights")
+            b, fp_b = fetch(op, "bias", required=False)
+            if op.attrs.get("bias_term", b is not None) != (b is not None):
+                raise ValueError("%s: bias_term %s but %s bias arg"
+                                 % (op.name, op.attrs.get("bias_term"),
+                                    "a" if b is not None else "no"))
+            if w.ndim != 4:
+                raise ValueError("%s: weights %s" % (op.name, w.shape))
+            if b is None:
+                fp_b = fp_in + fp_w
+            out = run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
+        elif op.type == "pool-fix":
+            x, fp_in = fetch(op, "input")
+            out = run_pool(op, x, fp_in, fp_out)
+        elif op.type == "eltwise-fix":
+            producers = op.args.get("input", [])
+            if len(producers) < 2:
+                raise ValueError("%s: eltwise needs 2+ inputs" % op.name)
+            out = run_eltwise(op, [values[p] for p in producers],
+                              [fixpos[p] for p in producers], fp_out)
+        elif op.type == "reshape-fix":
+            x, fp_in = fetch(op, "input")
+            if fp_in != fp_out:
+                raise NotImplementedError("%s: reshape changes fix_point "
+                                          "%d -> %d" % (op.name, fp_in, fp_out))
+            out = x.reshape(_batched_shape(op, n))
+        else:
+            raise NotImplementedError("op type %s (%s)" % (op.type, op.name))
+        if op.type != "const-fix":
+            expected = _batched_shape(op, n)
+            if list(out.shape) != expected:
+                raise ValueError("%s: computed shape %s, tensor says %s"
+                                 % (op.name, list(out.shape), expected))
+        values[op.name] = out
+        fixpos[op.name] = fp_out
+
+    graph_attrs = _attr_map(graph, "graph_attr")
+    returns = graph_attrs.get("return_ops")
+    if not returns:
+        consumed = {p for op in ops for ps in op.args.values() for p in ps}
+        returns = [op.name for op in order
+                   if op.type == "fix2float" and op.name not in consumed]
+    if len(returns) != 1:
+        raise NotImplementedError("graph has %d return ops: %s"
+                                  % (len(returns), returns))
+    ret = by_name[returns[0]]
+    if ret.type != "fix2float":
+        raise NotImplementedError("return op %s is a %s, not fix2float"
+                                  % (ret.name, ret.type))
+    out_fp = fixpos[ret.arg("input")]
+    return values[ret.name].astype(np.float32), out_fp, counts
+
+
+def compare(ours_path, ref, fp):
+    ours = np.load(ours_path)
+    if ours.shape != ref.shape:
+        print("shape mismatch: ours %s vs reference %s"
+              % (ours.shape, ref.shape))
+        return False
+    scale = 2.0 ** fp
+    ours_q = ours.astype(np.float64) * scale
+    ref_q = ref.astype(np.float64) * scale
+    ours_i = np.floor(ours_q + 0.5)
+    ref_i = np.floor(ref_q + 0.5)
+    off_grid = np.abs(ours_q - ours_i) > 1e-6
+    bad = (ours_i != ref_i) | off_grid
+    print("compared %d outputs: %d mismatches (output step 2^-%d)"
+          % (ref.size, int(bad.sum()), fp))
+    if off_grid.any():
+        print("  %d of our outputs are not multiples of 2^-%d"
+              % (int(off_grid.sum()), fp))
+    for idx in list(zip(*np.nonzero(bad)))[:10]:
+        print("  at %s: ours %d, reference %d"
+              % (list(map(int, idx)), int(ours_i[idx]), int(ref_i[idx])))
+    return not bad.any()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("model")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--protoc", default="protoc")
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser.add_argument("--proto-dir", default=os.path.normpath(
+        os.path.join(here, "..", "..", "..", "lib", "Proto")))
+    parser.add_argument("--compare", metavar="OURS.npy",
+                        help="compare OURS.npy with the reference output on "
+                             "the integer level; exit 1 on any mismatch")
+    args = parser.parse_args(argv)
+
+    graph = decode_xmodel(args.model, args.protoc, args.proto_dir)
+    inputs = np.load(args.input)
+    out, fp, counts = execute(graph, inputs)
+    np.save(args.output, out)
+    print("reference executed %d ops: %s" % (
+        sum(counts.values()),
+        ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+    if args.compare and not compare(args.compare, out, fp):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
