@@ -13,6 +13,9 @@ namespace vai {
 
 void buildFloatPreparePipeline(OpPassManager &pm) {
   OpPassManager &fn = pm.nest<func::FuncOp>();
+  // Frozen graphs read weights through Identity nodes: fold them first so
+  // the passes below see constants.
+  fn.addPass(createCanonicalizerPass());
   fn.addPass(tfg::createTfgFoldBatchNorm());
   fn.addPass(tfg::createTfgFuseBiasActivation());
   fn.addPass(createCanonicalizerPass());

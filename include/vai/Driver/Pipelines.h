@@ -16,7 +16,8 @@ struct CompileOptions {
   unsigned calibIter = 0;
 };
 
-/// tfg float cleanup: batch-norm folding, then bias/activation fusion.
+/// tfg float cleanup: identity folding, batch-norm folding, then
+/// bias/activation fusion.
 void buildFloatPreparePipeline(mlir::OpPassManager &pm);
 
 /// The whole compile: float preparation, calibration, quantization and

@@ -95,6 +95,12 @@ LogicalResult ConvOp::verify() {
       getDilations().size() != 2 || getPad().size() != 4)
     return emitOpError() << "expects HWIO weights, 2 strides, 2 dilations "
                             "and 4 pads";
+  if (failed(vai::quant::verifyWindowResult(
+          *this, cast<RankedTensorType>(getInput().getType()),
+          cast<RankedTensorType>(getOutput().getType()),
+          weightType.getShape().take_front(2), getStrides(), getDilations(),
+          getPad(), weightType.getDimSize(3))))
+    return failure();
   return vai::quant::verifyShifts(*this, input, weights,
                                   getBias() ? std::optional<int>(
                                                   getFixType(getBias()).getFixPoint())
@@ -106,6 +112,13 @@ LogicalResult PoolOp::verify() {
   if (getKernel().size() != 2 || getStrides().size() != 2 ||
       getPad().size() != 4)
     return emitOpError() << "expects 2 kernel sizes, 2 strides and 4 pads";
+  auto input = cast<RankedTensorType>(getInput().getType());
+  int64_t dilations[2] = {1, 1};
+  if (failed(vai::quant::verifyWindowResult(
+          *this, input, cast<RankedTensorType>(getOutput().getType()),
+          getKernel(), getStrides(), dilations, getPad(),
+          input.getRank() == 4 ? input.getDimSize(3) : 0)))
+    return failure();
   if (getPoolType() == PoolType::max &&
       getFixType(getInput()) != getFixType(getOutput()))
     return emitOpError() << "max pooling keeps the fixed-point type";

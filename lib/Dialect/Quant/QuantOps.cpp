@@ -46,8 +46,7 @@ LogicalResult verifyShifts(Operation *op, int input, int weights,
 
 } // namespace vai::quant
 
-/// Checks a windowed NHWC op's result shape against its input and window.
-static LogicalResult verifyWindowResult(Operation *op, RankedTensorType input,
+LogicalResult vai::quant::verifyWindowResult(Operation *op, RankedTensorType input,
                                         RankedTensorType output,
                                         ArrayRef<int64_t> kernel,
                                         ArrayRef<int64_t> strides,

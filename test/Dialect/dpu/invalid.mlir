@@ -291,3 +291,16 @@ func.func @max_pool_changes_type(%x: tensor<?x28x28x8x!quant.fix<s8, 4>>) {
        : (tensor<?x28x28x8x!quant.fix<s8, 4>>) -> tensor<?x14x14x8x!quant.fix<s8, 5>>
   return
 }
+
+// -----
+
+func.func @conv_output_shape(%x: tensor<1x8x8x1x!quant.fix<s8, 7>>) {
+  %y = dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096"} : (tensor<1x8x8x1x!quant.fix<s8, 7>>) -> tensor<1x8x8x2x!quant.fix<s8, 6>> {
+  ^bb0(%in: tensor<1x8x8x1x!quant.fix<s8, 7>>):
+    %w = quant.const dense<1> : tensor<3x3x1x2xi8> -> tensor<3x3x1x2x!quant.fix<s8, 7>>
+    // expected-error @+1 {{'dpu.conv' op expects output dimension 1 to be 6, got 8}}
+    %c = dpu.conv %in, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : i32, shift_bias = 0 : i32} : (tensor<1x8x8x1x!quant.fix<s8, 7>>, tensor<3x3x1x2x!quant.fix<s8, 7>>) -> tensor<1x8x8x2x!quant.fix<s8, 6>>
+    dpu.yield %c : tensor<1x8x8x2x!quant.fix<s8, 6>>
+  }
+  return
+}
