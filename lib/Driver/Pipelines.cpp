@@ -42,8 +42,10 @@ namespace {
 struct CompilePipelineOptions : PassPipelineOptions<CompilePipelineOptions> {
   Option<std::string> data{*this, "data",
                            llvm::cl::desc("calibration images (.npy)")};
-  Option<std::string> arch{*this, "arch", llvm::cl::desc("arch.json of the target")};
-  Option<unsigned> method{*this, "method", llvm::cl::desc("0 non-overflow, 1 min-diffs"),
+  Option<std::string> arch{*this, "arch",
+                           llvm::cl::desc("arch.json of the target")};
+  Option<unsigned> method{*this, "method",
+                          llvm::cl::desc("0 non-overflow, 1 min-diffs"),
                           llvm::cl::init(1)};
 };
 } // namespace

@@ -27,9 +27,9 @@ llvm::cl::opt<bool> graphdefText(
     "graphdef-text", llvm::cl::cat(category),
     llvm::cl::desc("import-graphdef: read text format even without a .pbtxt "
                    "extension"));
-llvm::cl::opt<std::string> inputNpy(
-    "input", llvm::cl::cat(category), llvm::cl::value_desc("file.npy"),
-    llvm::cl::desc("interpret-*: the input tensor (.npy, float)"));
+llvm::cl::opt<std::string>
+    inputNpy("input", llvm::cl::cat(category), llvm::cl::value_desc("file.npy"),
+             llvm::cl::desc("interpret-*: the input tensor (.npy, float)"));
 
 /// Runs @main of `op` on the --input tensor and writes its first result.
 LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
@@ -39,7 +39,8 @@ LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
     return op->emitError() << "no function @main to interpret";
   bool quantized = false;
   func.walk([&](Operation *inner) {
-    StringRef ns = inner->getDialect() ? inner->getDialect()->getNamespace() : "";
+    StringRef ns =
+        inner->getDialect() ? inner->getDialect()->getNamespace() : "";
     quantized |= ns == "quant" || ns == "dpu";
   });
   if (fixed && !quantized)
@@ -72,7 +73,8 @@ LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
 void registerAllTranslations() {
   TranslateToMLIRRegistration importGraphDefTranslation(
       "import-graphdef", "TF1 frozen GraphDef (.pb binary, .pbtxt text) to tfg",
-      [](llvm::SourceMgr &sourceMgr, MLIRContext *context) -> OwningOpRef<Operation *> {
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         StringRef name = buffer->getBufferIdentifier();
@@ -85,9 +87,12 @@ void registerAllTranslations() {
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });
 
-  auto dialects = [](DialectRegistry &registry) { registerAllDialects(registry); };
+  auto dialects = [](DialectRegistry &registry) {
+    registerAllDialects(registry);
+  };
   TranslateFromMLIRRegistration exportXModelTranslation(
-      "export-xmodel", "dpu-level module to an XIR .xmodel (serial_v2 protobuf)",
+      "export-xmodel",
+      "dpu-level module to an XIR .xmodel (serial_v2 protobuf)",
       [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
         auto module = dyn_cast<ModuleOp>(op);
         if (!module)
@@ -98,13 +103,17 @@ void registerAllTranslations() {
   TranslateFromMLIRRegistration interpretFloat(
       "interpret-float",
       "run the float (tfg) interpreter on --input and write the output .npy",
-      [](Operation *op, llvm::raw_ostream &os) { return interpret(op, os, false); },
+      [](Operation *op, llvm::raw_ostream &os) {
+        return interpret(op, os, false);
+      },
       dialects);
   TranslateFromMLIRRegistration interpretFixed(
       "interpret-fixed",
       "run the bit-exact fixed-point (quant/dpu) interpreter on --input and "
       "write the dequantized output .npy",
-      [](Operation *op, llvm::raw_ostream &os) { return interpret(op, os, true); },
+      [](Operation *op, llvm::raw_ostream &os) {
+        return interpret(op, os, true);
+      },
       dialects);
 }
 

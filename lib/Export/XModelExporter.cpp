@@ -175,19 +175,24 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             // XIR keeps weights OHWI; ours are HWIO.
             auto type = cast<RankedTensorType>(c.getType());
             auto values = c.getValue().getValues<APInt>();
-            std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+            std::vector<int64_t> shape(type.getShape().begin(),
+                                       type.getShape().end());
             std::string bytes(values.size(), '\0');
             if (shape.size() == 4) {
-              int64_t kh = shape[0], kw = shape[1], ic = shape[2], oc = shape[3];
+              int64_t kh = shape[0], kw = shape[1], ic = shape[2],
+                      oc = shape[3];
               size_t i = 0;
               for (const APInt &v : values) {
                 int64_t o = i % oc, rest = i / oc;
-                int64_t ci = rest % ic, x0 = (rest / ic) % kw, y0 = rest / ic / kw;
-                bytes[((o * kh + y0) * kw + x0) * ic + ci] = char(v.getSExtValue());
+                int64_t ci = rest % ic, x0 = (rest / ic) % kw,
+                        y0 = rest / ic / kw;
+                bytes[((o * kh + y0) * kw + x0) * ic + ci] =
+                    char(v.getSExtValue());
                 ++i;
               }
               shape = {oc, kh, kw, ic};
-              x.outputTensor.dims = {int32_t(oc), int32_t(kh), int32_t(kw), int32_t(ic)};
+              x.outputTensor.dims = {int32_t(oc), int32_t(kh), int32_t(kw),
+                                     int32_t(ic)};
             } else {
               size_t i = 0;
               for (const APInt &v : values)
@@ -205,7 +210,8 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             auto w = cast<RankedTensorType>(c.getWeights().getType());
             auto out = xirDims(c.getType());
             XOp &x = addOp(op, "conv2d-fix", c.getResult(), device);
-            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(), p = c.getPad();
+            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(),
+                              p = c.getPad();
             x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
             x.attrs["stride"] = vec({s[1], s[0]});
             x.attrs["dilation"] = vec({d[1], d[0]});
@@ -215,9 +221,11 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             x.attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
             x.attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
             x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
-            x.attrs["nonlinear"] = XAttr::string(nonlinearName(c.getNonlinear()));
+            x.attrs["nonlinear"] =
+                XAttr::string(nonlinearName(c.getNonlinear()));
             int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
-                                w.getDimSize(0) * w.getDimSize(1) * w.getDimSize(2);
+                                w.getDimSize(0) * w.getDimSize(1) *
+                                w.getDimSize(2);
             x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
             macs += layerMacs;
             addArg(x, "input", c.getInput());
@@ -229,8 +237,10 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
           })
           .Case([&](dpu::PoolOp p) {
             XOp &x = addOp(op, "pool-fix", p.getResult(), device);
-            ArrayRef<int64_t> k = p.getKernel(), s = p.getStrides(), pad = p.getPad();
-            x.attrs["type"] = XAttr::string(p.getPoolType() == dpu::PoolType::max ? "MAX" : "AVG");
+            ArrayRef<int64_t> k = p.getKernel(), s = p.getStrides(),
+                              pad = p.getPad();
+            x.attrs["type"] = XAttr::string(
+                p.getPoolType() == dpu::PoolType::max ? "MAX" : "AVG");
             x.attrs["kernel"] = vec({k[1], k[0]});
             x.attrs["stride"] = vec({s[1], s[0]});
             x.attrs["pad"] = vec({pad[2], pad[3], pad[0], pad[1]});
@@ -245,8 +255,11 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
           .Case([&](dpu::ElewOp e) {
             XOp &x = addOp(op, "eltwise-fix", e.getResult(), device);
             x.attrs["type"] = XAttr::string("ADD");
-            x.attrs["nonlinear"] = XAttr::string(nonlinearName(e.getNonlinear()));
-            x.args.push_back({"input", {names.lookup(e.getLhs()), names.lookup(e.getRhs())}});
+            x.attrs["nonlinear"] =
+                XAttr::string(nonlinearName(e.getNonlinear()));
+            x.args.push_back(
+                {"input",
+                 {names.lookup(e.getLhs()), names.lookup(e.getRhs())}});
             created = &x;
             return success();
           })
@@ -300,7 +313,8 @@ LogicalResult Exporter::run(func::FuncOp func) {
       XSubgraph user;
       auto arg = cast<BlockArgument>(q.getInput());
       XOp &x = addOp(&op, "data-fix", q.getResult(), "USER");
-      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "tfg.name")) {
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "tfg.name")) {
         used.erase(x.name);
         x.name = x.outputTensor.name = name.str();
         used.insert(x.name);
@@ -313,7 +327,8 @@ LogicalResult Exporter::run(func::FuncOp func) {
       user.opNames.push_back(x.name);
       graph.root.children.push_back(std::move(user));
       if (summary)
-        summary->subgraphs.push_back({graph.root.children.back().name, "USER", 1, 0, {}, {x.name}});
+        summary->subgraphs.push_back(
+            {graph.root.children.back().name, "USER", 1, 0, {}, {x.name}});
       continue;
     }
     auto sub = dyn_cast<dpu::SubgraphOp>(op);
@@ -335,7 +350,8 @@ LogicalResult Exporter::run(func::FuncOp func) {
       if (failed(exportOp(&inner, device, child, macs)))
         return failure();
     auto yield = cast<dpu::YieldOp>(body.getTerminator());
-    for (auto [value, result] : llvm::zip(yield.getValues(), sub.getResults())) {
+    for (auto [value, result] :
+         llvm::zip(yield.getValues(), sub.getResults())) {
       names[result] = names.lookup(value);
       info.outputs.push_back(names.lookup(value));
     }
@@ -345,7 +361,8 @@ LogicalResult Exporter::run(func::FuncOp func) {
       StringRef hex = *sub.getFingerprint();
       hex.consume_front("0x");
       if (hex.getAsInteger(16, fingerprint))
-        return sub.emitError() << "malformed fingerprint " << *sub.getFingerprint();
+        return sub.emitError()
+               << "malformed fingerprint " << *sub.getFingerprint();
       child.attrs["dpu_fingerprint"] = XAttr::uint64(fingerprint);
       child.attrs["workload"] = XAttr::uint64(uint64_t(2 * macs));
       if (summary)

@@ -62,10 +62,10 @@ FailureOr<Operation *> createInferred(OpBuilder &builder, Location loc,
   Operation *op =
       OpT::create(builder, loc, placeholder, std::forward<Args>(args)...);
   SmallVector<Type> types;
-  if (failed(OpT::inferReturnTypes(
-          builder.getContext(), loc, op->getOperands(),
-          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
-          op->getRegions(), types))) {
+  if (failed(OpT::inferReturnTypes(builder.getContext(), loc, op->getOperands(),
+                                   op->getRawDictionaryAttrs(),
+                                   op->getPropertiesStorage(), op->getRegions(),
+                                   types))) {
     op->erase();
     return failure();
   }
@@ -139,12 +139,12 @@ LogicalResult Importer::collect(const std::vector<std::string> &outputs,
           continue;
         const TfNode *producer = byName.lookup(ref.node);
         if (!producer)
-          return nodeError(*node) << "input '" << ref.node
-                                  << "' names no node in the graph";
+          return nodeError(*node)
+                 << "input '" << ref.node << "' names no node in the graph";
         int s = state.lookup(producer->name);
         if (s == 1)
-          return nodeError(*node) << "is part of a cycle through '"
-                                  << producer->name << "'";
+          return nodeError(*node)
+                 << "is part of a cycle through '" << producer->name << "'";
         if (s == 0)
           stack.push_back({producer, 0});
         continue;
@@ -179,8 +179,8 @@ FailureOr<Value> Importer::constant(const TfNode &node) {
   case TfDType::Int32:
   case TfDType::Int64: {
     if (t.ints.size() != count)
-      return nodeError(node) << "holds " << t.ints.size()
-                             << " values for a shape of " << count;
+      return nodeError(node)
+             << "holds " << t.ints.size() << " values for a shape of " << count;
     SmallVector<int32_t> ints(t.ints.begin(), t.ints.end());
     data = DenseElementsAttr::get(
         RankedTensorType::get(t.shape, builder.getI32Type()),
@@ -213,16 +213,14 @@ FailureOr<Value> Importer::operand(const TfNode &node, unsigned i) {
   return nodeError(node) << "expects at least " << i + 1 << " inputs";
 }
 
-FailureOr<SmallVector<int64_t>> Importer::window(const TfNode &node,
-                                                 StringRef name,
-                                                 int64_t defaultValue) {
+FailureOr<SmallVector<int64_t>>
+Importer::window(const TfNode &node, StringRef name, int64_t defaultValue) {
   const TfAttr *a = attr(node, name);
   if (!a)
     return SmallVector<int64_t>{defaultValue, defaultValue};
   if (a->kind != TfAttr::ListInt || a->listI.size() != 4 || a->listI[0] != 1 ||
       a->listI[3] != 1)
-    return nodeError(node) << "'" << name
-                           << "' must be [1, h, w, 1] for NHWC";
+    return nodeError(node) << "'" << name << "' must be [1, h, w, 1] for NHWC";
   if (a->listI[1] <= 0 || a->listI[2] <= 0)
     return nodeError(node) << "'" << name << "' must be positive";
   return SmallVector<int64_t>{a->listI[1], a->listI[2]};
@@ -256,10 +254,10 @@ Importer::padding(const TfNode &node, Value input, ArrayRef<int64_t> kernel,
   if (type.getRank() != 4 || type.isDynamicDim(1) || type.isDynamicDim(2))
     return nodeError(node) << "SAME padding needs a static NHWC height and "
                               "width (set the input shape)";
-  auto [top, bottom] = samePadding(type.getDimSize(1), kernel[0], strides[0],
-                                   dilations[0]);
-  auto [left, right] = samePadding(type.getDimSize(2), kernel[1], strides[1],
-                                   dilations[1]);
+  auto [top, bottom] =
+      samePadding(type.getDimSize(1), kernel[0], strides[0], dilations[0]);
+  auto [left, right] =
+      samePadding(type.getDimSize(2), kernel[1], strides[1], dilations[1]);
   return SmallVector<int64_t>{top, bottom, left, right};
 }
 
@@ -374,15 +372,16 @@ LogicalResult Importer::convert(const TfNode &node) {
       return failure();
     DenseElementsAttr axesAttr;
     auto axesConst = (*axes).getDefiningOp<tfg::ConstOp>();
-    if (!axesConst || !(axesAttr = dyn_cast<DenseElementsAttr>(axesConst.getValue())) ||
+    if (!axesConst ||
+        !(axesAttr = dyn_cast<DenseElementsAttr>(axesConst.getValue())) ||
         !axesAttr.getElementType().isInteger())
       return nodeError(node) << "needs constant integer reduction_indices";
     SmallVector<int64_t> list;
     for (const APInt &a : axesAttr.getValues<APInt>())
       list.push_back(a.getSExtValue());
-    return finish(createInferred<tfg::MeanOp>(builder, loc, *x,
-                                      builder.getDenseI64ArrayAttr(list),
-                                      builder.getBoolAttr(boolAttr("keep_dims", false))));
+    return finish(createInferred<tfg::MeanOp>(
+        builder, loc, *x, builder.getDenseI64ArrayAttr(list),
+        builder.getBoolAttr(boolAttr("keep_dims", false))));
   }
   if (op == "MatMul") {
     auto a = in(0), b = in(1);
@@ -479,7 +478,8 @@ OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
   for (const std::string &output : outputs)
     results.push_back(values.lookup(output));
   func::ReturnOp::create(builder, fileLoc, results);
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   SmallVector<Attribute> names;
   for (const std::string &output : outputs)
     names.push_back(builder.getStringAttr(output));

@@ -169,8 +169,9 @@ LogicalResult OpEvaluator::fixedConv(Operation *op, Value input, Value weights,
                                      Value bias, const Conv2DAttrs &attrs,
                                      const Requant &rq, RuntimeValue &out) {
   Int8Array result;
-  if (failed(check(op, conv2dFix(q(input), q(weights), bias ? &q(bias) : nullptr,
-                                 attrs, rq, result, error))))
+  if (failed(
+          check(op, conv2dFix(q(input), q(weights), bias ? &q(bias) : nullptr,
+                              attrs, rq, result, error))))
     return failure();
   out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
   return success();
@@ -180,10 +181,10 @@ LogicalResult OpEvaluator::fixedPool(Operation *op, bool isMax, Value input,
                                      Value output, const Pool2DAttrs &attrs,
                                      RuntimeValue &out) {
   Int8Array result;
-  bool ok = isMax ? maxPoolFix(q(input), attrs, fix(input), fix(output), result,
-                               error)
-                  : avgPoolFix(q(input), attrs, fix(input), fix(output), result,
-                               error);
+  bool ok =
+      isMax
+          ? maxPoolFix(q(input), attrs, fix(input), fix(output), result, error)
+          : avgPoolFix(q(input), attrs, fix(input), fix(output), result, error);
   if (failed(check(op, ok)))
     return failure();
   out = RuntimeValue::ofFixed(std::move(result), fix(output));
@@ -220,7 +221,9 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
   results.resize(1);
   RuntimeValue &out = results[0];
   FloatArray fo;
-  auto setFloat = [&](FloatArray a) { out = RuntimeValue::ofFloat(std::move(a)); };
+  auto setFloat = [&](FloatArray a) {
+    out = RuntimeValue::ofFloat(std::move(a));
+  };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       // Float level.
       .Case([&](tfg::ConstOp c) {
@@ -259,17 +262,18 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::BiasAddOp o) {
-        if (failed(check(op, biasAdd(f(o.getInput()), f(o.getBias()), fo, error))))
+        if (failed(
+                check(op, biasAdd(f(o.getInput()), f(o.getBias()), fo, error))))
           return failure();
         setFloat(std::move(fo));
         return success();
       })
       .Case([&](tfg::FusedBatchNormOp o) {
-        if (failed(check(op, batchNormInference(
-                                 f(o.getInput()), f(o.getScale()),
-                                 f(o.getOffset()), f(o.getMean()),
-                                 f(o.getVariance()),
-                                 o.getEpsilon().convertToFloat(), fo, error))))
+        if (failed(check(op,
+                         batchNormInference(
+                             f(o.getInput()), f(o.getScale()), f(o.getOffset()),
+                             f(o.getMean()), f(o.getVariance()),
+                             o.getEpsilon().convertToFloat(), fo, error))))
           return failure();
         setFloat(std::move(fo));
         return success();
@@ -334,8 +338,9 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
       .Case([&](quant::QuantizeOp o) {
         auto type = quant::getFixType(o.getOutput());
         if (type.getBitWidth() != 8)
-          return LogicalResult(op->emitError()
-                               << "interpreter: only 8-bit fixed point is supported");
+          return LogicalResult(
+              op->emitError()
+              << "interpreter: only 8-bit fixed point is supported");
         RoundMode mode = type.getRoundMode() == quant::RoundMode::dpu_round
                              ? RoundMode::DpuRound
                          : type.getRoundMode() == quant::RoundMode::std_round
@@ -351,12 +356,13 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](quant::Conv2DOp o) {
-        Requant rq = makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                                 o.getBias() ? fix(o.getBias()) : 0,
-                                 fix(o.getOutput()), toKernel(o.getNonlinear()));
-        return fixedConv(op, o.getInput(), o.getWeights(), o.getBias(),
-                         convAttrs(o.getStrides(), o.getDilations(), o.getPad()),
-                         rq, out);
+        Requant rq =
+            makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
+                        toKernel(o.getNonlinear()));
+        return fixedConv(
+            op, o.getInput(), o.getWeights(), o.getBias(),
+            convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
       .Case([&](dpu::ConvOp o) {
         Requant rq;
@@ -364,14 +370,15 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         rq.shiftBias = o.getShiftBias();
         rq.nonlinear = toKernel(o.getNonlinear());
         rq.outFixPoint = fix(o.getOutput());
-        return fixedConv(op, o.getInput(), o.getWeights(), o.getBias(),
-                         convAttrs(o.getStrides(), o.getDilations(), o.getPad()),
-                         rq, out);
+        return fixedConv(
+            op, o.getInput(), o.getWeights(), o.getBias(),
+            convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
       .Case([&](quant::MatMulOp o) {
-        Requant rq = makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                                 o.getBias() ? fix(o.getBias()) : 0,
-                                 fix(o.getOutput()), toKernel(o.getNonlinear()));
+        Requant rq =
+            makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
+                        toKernel(o.getNonlinear()));
         Int8Array result;
         if (failed(check(op, matmulFix(q(o.getInput()), q(o.getWeights()),
                                        o.getBias() ? &q(o.getBias()) : nullptr,
@@ -382,16 +389,19 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
       })
       .Case([&](quant::MaxPoolOp o) {
         return fixedPool(op, /*isMax=*/true, o.getInput(), o.getOutput(),
-                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()),
+                         out);
       })
       .Case([&](quant::AvgPoolOp o) {
         return fixedPool(op, /*isMax=*/false, o.getInput(), o.getOutput(),
-                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()),
+                         out);
       })
       .Case([&](dpu::PoolOp o) {
-        return fixedPool(op, o.getPoolType() == dpu::PoolType::max, o.getInput(),
-                         o.getOutput(),
-                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()), out);
+        return fixedPool(op, o.getPoolType() == dpu::PoolType::max,
+                         o.getInput(), o.getOutput(),
+                         poolAttrs(o.getKernel(), o.getStrides(), o.getPad()),
+                         out);
       })
       .Case<quant::AddOp, dpu::ElewOp>([&](auto o) {
         return fixedAdd(op, o.getLhs(), o.getRhs(), o.getOutput(),
@@ -411,9 +421,8 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Default([&](Operation *other) {
-        return other->emitError()
-               << "interpreter: no implementation for '" << other->getName()
-               << "'";
+        return other->emitError() << "interpreter: no implementation for '"
+                                  << other->getName() << "'";
       });
 }
 
@@ -449,15 +458,16 @@ LogicalResult Interpreter::runBlock(Block &block,
     for (auto [result, value] : llvm::zip(op.getResults(), outs))
       env[result] = std::move(value);
   }
-  return block.getParentOp()->emitError() << "interpreter: block has no terminator";
+  return block.getParentOp()->emitError()
+         << "interpreter: block has no terminator";
 }
 
 FailureOr<std::vector<RuntimeValue>>
 Interpreter::run(ArrayRef<RuntimeValue> inputs, const OpObserver &observer) {
   if (inputs.size() != func.getNumArguments())
-    return func.emitError() << "interpreter: function takes "
-                            << func.getNumArguments() << " inputs, got "
-                            << inputs.size();
+    return func.emitError()
+           << "interpreter: function takes " << func.getNumArguments()
+           << " inputs, got " << inputs.size();
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
     auto shaped = cast<ShapedType>(type);
     const std::vector<int64_t> &shape = inputs[i].shape();
@@ -466,9 +476,9 @@ Interpreter::run(ArrayRef<RuntimeValue> inputs, const OpObserver &observer) {
       ok = ShapedType::isDynamic(shaped.getDimSize(d)) ||
            shaped.getDimSize(d) == shape[d];
     if (!ok) {
-      return func.emitError() << "interpreter: input " << i << " has shape "
-                              << shapeString(shape)
-                              << " but the function expects " << type;
+      return func.emitError()
+             << "interpreter: input " << i << " has shape "
+             << shapeString(shape) << " but the function expects " << type;
     }
   }
   std::vector<RuntimeValue> results;
@@ -477,8 +487,8 @@ Interpreter::run(ArrayRef<RuntimeValue> inputs, const OpObserver &observer) {
   return results;
 }
 
-FailureOr<std::vector<FloatArray>> interpretFunction(func::FuncOp func,
-                                                     ArrayRef<FloatArray> inputs) {
+FailureOr<std::vector<FloatArray>>
+interpretFunction(func::FuncOp func, ArrayRef<FloatArray> inputs) {
   std::vector<RuntimeValue> values;
   for (const FloatArray &input : inputs)
     values.push_back(RuntimeValue::ofFloat(input));

@@ -26,31 +26,36 @@ using namespace mlir;
 static llvm::cl::opt<std::string> modelPath(llvm::cl::Positional,
                                             llvm::cl::desc("<model.pb|.pbtxt>"),
                                             llvm::cl::Required);
-static llvm::cl::opt<std::string> archPath("arch", llvm::cl::Required,
-                                           llvm::cl::desc("arch.json of the target DPU"));
-static llvm::cl::opt<std::string> calibPath(
-    "calib", llvm::cl::Required,
-    llvm::cl::desc("calibration images (.npy, one image per row)"));
+static llvm::cl::opt<std::string>
+    archPath("arch", llvm::cl::Required,
+             llvm::cl::desc("arch.json of the target DPU"));
+static llvm::cl::opt<std::string>
+    calibPath("calib", llvm::cl::Required,
+              llvm::cl::desc("calibration images (.npy, one image per row)"));
 static llvm::cl::opt<std::string> outputPath("o", llvm::cl::Required,
                                              llvm::cl::desc("output .xmodel"));
-static llvm::cl::opt<std::string> mlirOutput(
-    "emit-mlir", llvm::cl::desc("also write the partitioned module as MLIR"));
+static llvm::cl::opt<std::string>
+    mlirOutput("emit-mlir",
+               llvm::cl::desc("also write the partitioned module as MLIR"));
 static llvm::cl::list<std::string>
     outputNodes("output-nodes", llvm::cl::CommaSeparated,
                 llvm::cl::desc("nodes whose outputs are the model outputs"));
-static llvm::cl::opt<unsigned> method("method", llvm::cl::init(1),
-                                      llvm::cl::desc("0 non-overflow, 1 min-diffs"));
-static llvm::cl::opt<unsigned> batchSize("batch-size", llvm::cl::init(32),
-                                         llvm::cl::desc("calibration batch size"));
-static llvm::cl::opt<unsigned> calibIter("calib-iter", llvm::cl::init(0),
-                                         llvm::cl::desc("calibration batches (0 = all)"));
+static llvm::cl::opt<unsigned>
+    method("method", llvm::cl::init(1),
+           llvm::cl::desc("0 non-overflow, 1 min-diffs"));
+static llvm::cl::opt<unsigned>
+    batchSize("batch-size", llvm::cl::init(32),
+              llvm::cl::desc("calibration batch size"));
+static llvm::cl::opt<unsigned>
+    calibIter("calib-iter", llvm::cl::init(0),
+              llvm::cl::desc("calibration batches (0 = all)"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
-  llvm::cl::ParseCommandLineOptions(argc, argv,
-                                    "vai-compile: frozen GraphDef to DPU .xmodel\n");
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv, "vai-compile: frozen GraphDef to DPU .xmodel\n");
 
   DialectRegistry registry;
   vai::registerAllDialects(registry);

@@ -22,7 +22,8 @@ void buildFloatPreparePipeline(mlir::OpPassManager &pm);
 
 /// The whole compile: float preparation, calibration, quantization and
 /// partitioning for the target (what `vai-compile` runs).
-void buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options);
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompileOptions &options);
 
 /// Registers `vai-float-prepare` and `vai-compile` with the pass registry.
 void registerPipelines();

@@ -31,9 +31,8 @@ inline int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 
 /// TensorFlow's SAME padding: the output has ceil(in / stride) elements and
 /// the extra padding goes after (tensorflow/core/framework/kernel_shape_util).
-inline std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t kernel,
-                                               int64_t stride,
-                                               int64_t dilation) {
+inline std::pair<int64_t, int64_t>
+samePadding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation) {
   int64_t effective = (kernel - 1) * dilation + 1;
   int64_t out = (in + stride - 1) / stride;
   int64_t total = (out - 1) * stride + effective - in;

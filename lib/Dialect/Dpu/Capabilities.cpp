@@ -124,7 +124,8 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
           return Placement::Cpu;
         }
         if (addOp.getNonlinear() != quant::Nonlinear::none &&
-            !target.supportsEltwiseNonlinear(nonlinearName(addOp.getNonlinear()))) {
+            !target.supportsEltwiseNonlinear(
+                nonlinearName(addOp.getNonlinear()))) {
           reason = "nonlinearity " + nonlinearName(addOp.getNonlinear()) +
                    " is not supported by the eltwise engine of " + target.name;
           return Placement::Cpu;

@@ -101,11 +101,11 @@ LogicalResult ConvOp::verify() {
           weightType.getShape().take_front(2), getStrides(), getDilations(),
           getPad(), weightType.getDimSize(3))))
     return failure();
-  return vai::quant::verifyShifts(*this, input, weights,
-                                  getBias() ? std::optional<int>(
-                                                  getFixType(getBias()).getFixPoint())
-                                            : std::nullopt,
-                                  output);
+  return vai::quant::verifyShifts(
+      *this, input, weights,
+      getBias() ? std::optional<int>(getFixType(getBias()).getFixPoint())
+                : std::nullopt,
+      output);
 }
 
 LogicalResult PoolOp::verify() {

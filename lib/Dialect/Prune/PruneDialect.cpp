@@ -35,25 +35,25 @@ LogicalResult MaskOp::verify() {
   if (type.getRank() < 1)
     return emitOpError() << "expects a tensor with a channel dimension";
   int64_t channels = type.getDimSize(type.getRank() - 1);
-  if (!ShapedType::isDynamic(channels) &&
-      int64_t(getKeep().size()) != channels)
-    return emitOpError() << "has " << getKeep().size()
-                         << " keep flags for " << channels << " channels";
+  if (!ShapedType::isDynamic(channels) && int64_t(getKeep().size()) != channels)
+    return emitOpError() << "has " << getKeep().size() << " keep flags for "
+                         << channels << " channels";
   if (llvm::none_of(getKeep(), [](bool keep) { return keep; }))
     return emitOpError() << "drops every channel";
   return success();
 }
 
 LogicalResult MaskOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  auto group = symbols.lookupNearestSymbolFrom<ChannelGroupOp>(*this,
-                                                               getGroupAttr());
+  auto group =
+      symbols.lookupNearestSymbolFrom<ChannelGroupOp>(*this, getGroupAttr());
   if (!group)
     return emitOpError() << "refers to an unknown channel group "
                          << getGroupAttr();
   if (int64_t(getKeep().size()) != group.getChannelsAttr().getInt())
     return emitOpError() << "has " << getKeep().size()
                          << " keep flags but group " << getGroupAttr()
-                         << " has " << group.getChannelsAttr().getInt() << " channels";
+                         << " has " << group.getChannelsAttr().getInt()
+                         << " channels";
   return success();
 }
 

@@ -46,7 +46,8 @@ Type FixType::parse(AsmParser &parser) {
   unsigned bitWidth = 0;
   if (kind.size() < 2 || (kind[0] != 's' && kind[0] != 'u') ||
       kind.drop_front().getAsInteger(10, bitWidth)) {
-    parser.emitError(loc, "expected 's<bits>' or 'u<bits>', got '") << kind << "'";
+    parser.emitError(loc, "expected 's<bits>' or 'u<bits>', got '")
+        << kind << "'";
     return {};
   }
   if (parser.parseComma() || parser.parseInteger(fixPoint))

@@ -28,10 +28,9 @@ LogicalResult verifyShifts(Operation *op, int input, int weights,
                            std::optional<int> bias, int output) {
   int shiftCut = weights + input - output;
   if (shiftCut < 0 || shiftCut > kMaxShiftCut)
-    return op->emitOpError()
-           << "shift_cut = w + i - o = " << weights << " + " << input << " - "
-           << output << " = " << shiftCut << " is outside [0, " << kMaxShiftCut
-           << "]";
+    return op->emitOpError() << "shift_cut = w + i - o = " << weights << " + "
+                             << input << " - " << output << " = " << shiftCut
+                             << " is outside [0, " << kMaxShiftCut << "]";
   if (!bias)
     return success();
   int shiftBias = weights + input - *bias;
@@ -46,13 +45,10 @@ LogicalResult verifyShifts(Operation *op, int input, int weights,
 
 } // namespace vai::quant
 
-LogicalResult vai::quant::verifyWindowResult(Operation *op, RankedTensorType input,
-                                        RankedTensorType output,
-                                        ArrayRef<int64_t> kernel,
-                                        ArrayRef<int64_t> strides,
-                                        ArrayRef<int64_t> dilations,
-                                        ArrayRef<int64_t> pad,
-                                        int64_t channels) {
+LogicalResult vai::quant::verifyWindowResult(
+    Operation *op, RankedTensorType input, RankedTensorType output,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilations, ArrayRef<int64_t> pad, int64_t channels) {
   if (input.getRank() != 4 || output.getRank() != 4)
     return op->emitOpError() << "expects rank-4 NHWC input and output";
   int64_t expected[4] = {
@@ -64,9 +60,9 @@ LogicalResult vai::quant::verifyWindowResult(Operation *op, RankedTensorType inp
       channels};
   for (int d = 0; d < 4; ++d)
     if (sizesConflict(expected[d], output.getDimSize(d)))
-      return op->emitOpError() << "expects output dimension " << d << " to be "
-                               << expected[d] << ", got "
-                               << output.getDimSize(d);
+      return op->emitOpError()
+             << "expects output dimension " << d << " to be " << expected[d]
+             << ", got " << output.getDimSize(d);
   return success();
 }
 
@@ -159,10 +155,9 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError() << "input has " << input.getDimSize(3)
                          << " channels but the weights expect "
                          << weights.getDimSize(2);
-  if (failed(verifyWindowResult(*this, input, output,
-                                weights.getShape().take_front(2), getStrides(),
-                                getDilations(), getPad(),
-                                weights.getDimSize(3))) ||
+  if (failed(verifyWindowResult(
+          *this, input, output, weights.getShape().take_front(2), getStrides(),
+          getDilations(), getPad(), weights.getDimSize(3))) ||
       failed(verifyBias(*this, getBias(), weights.getDimSize(3))))
     return failure();
   return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
@@ -208,8 +203,7 @@ LogicalResult MatMulOp::verify() {
 // Pooling, add, reshape
 //===----------------------------------------------------------------------===//
 
-template <typename PoolOp>
-static LogicalResult verifyPool(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   if (failed(checkWindowArray(op, "kernel", op.getKernel(), 2, false)) ||
       failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
       failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
@@ -231,7 +225,8 @@ LogicalResult MaxPoolOp::verify() {
 LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
 
 LogicalResult AddOp::verify() {
-  if (failed(verifySameShape(*this, getLhs().getType(), getOutput().getType())) ||
+  if (failed(
+          verifySameShape(*this, getLhs().getType(), getOutput().getType())) ||
       failed(verifySameShape(*this, getRhs().getType(), getOutput().getType())))
     return failure();
   if (getNonlinear() != Nonlinear::none && getNonlinear() != Nonlinear::relu)

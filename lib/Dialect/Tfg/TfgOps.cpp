@@ -31,8 +31,7 @@ static Type windowResultType(RankedTensorType input, ArrayRef<int64_t> kernel,
                                     pad[0], pad[1]);
   int64_t w = vai::windowOutputSize(in[2], kernel[1], strides[1], dilations[1],
                                     pad[2], pad[3]);
-  return RankedTensorType::get({in[0], h, w, channels},
-                               input.getElementType());
+  return RankedTensorType::get({in[0], h, w, channels}, input.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -47,7 +46,8 @@ OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
@@ -60,9 +60,9 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     return inferError(loc, "conv2d expects 2 strides, 2 dilations and 4 pads");
   if (llvm::any_of(adaptor.getStrides(), [](int64_t s) { return s <= 0; }))
     return inferError(loc, "conv2d expects positive strides");
-  types.push_back(windowResultType(
-      input, filter.getShape().take_front(2), adaptor.getStrides(),
-      adaptor.getDilations(), adaptor.getPad(), filter.getDimSize(3)));
+  types.push_back(windowResultType(input, filter.getShape().take_front(2),
+                                   adaptor.getStrides(), adaptor.getDilations(),
+                                   adaptor.getPad(), filter.getDimSize(3)));
   return success();
 }
 
@@ -104,7 +104,8 @@ static LogicalResult verifyChannelVector(Operation *op, StringRef name,
   return success();
 }
 
-LogicalResult BiasAddOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+LogicalResult BiasAddOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location>,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());
@@ -119,9 +120,10 @@ LogicalResult BiasAddOp::verify() {
                              input.getDimSize(input.getRank() - 1));
 }
 
-LogicalResult FusedBatchNormOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location>, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+LogicalResult FusedBatchNormOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location>,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());
   return success();
 }
@@ -132,11 +134,10 @@ LogicalResult FusedBatchNormOp::verify() {
   if (input.getRank() < 2)
     return emitOpError() << "expects an input of rank >= 2, channels last";
   int64_t channels = input.getDimSize(input.getRank() - 1);
-  for (auto [name, value] :
-       {std::pair<StringRef, Value>{"scale", getScale()},
-        {"offset", getOffset()},
-        {"mean", getMean()},
-        {"variance", getVariance()}})
+  for (auto [name, value] : {std::pair<StringRef, Value>{"scale", getScale()},
+                             {"offset", getOffset()},
+                             {"mean", getMean()},
+                             {"variance", getVariance()}})
     if (failed(verifyChannelVector(*this, name, value, channels)))
       return failure();
   if (getEpsilon().convertToFloat() < 0)
@@ -167,8 +168,7 @@ static LogicalResult inferPool(std::optional<Location> loc,
   return success();
 }
 
-template <typename PoolOp>
-static LogicalResult verifyPool(PoolOp op) {
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   if (failed(checkWindowArray(op, "kernel", op.getKernel(), 2, false)) ||
       failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
       failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
@@ -182,14 +182,16 @@ static LogicalResult verifyPool(PoolOp op) {
   return success();
 }
 
-LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   return inferPool<MaxPoolOp>(loc, adaptor, types);
 }
 LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
 
-LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
   return inferPool<AvgPoolOp>(loc, adaptor, types);
@@ -200,7 +202,8 @@ LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
 // MeanOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult MeanOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MeanOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
@@ -238,7 +241,8 @@ LogicalResult MeanOp::verify() {
 // MatMulOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   auto a = dyn_cast<RankedTensorType>(adaptor.getA().getType());
@@ -270,7 +274,8 @@ LogicalResult MatMulOp::verify() {
 // AddOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   auto lhs = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
@@ -281,8 +286,12 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
   int64_t rank = std::max(lhs.getRank(), rhs.getRank());
   SmallVector<int64_t> shape(rank);
   for (int64_t i = 0; i < rank; ++i) {
-    int64_t l = i < rank - lhs.getRank() ? 1 : lhs.getDimSize(i - (rank - lhs.getRank()));
-    int64_t r = i < rank - rhs.getRank() ? 1 : rhs.getDimSize(i - (rank - rhs.getRank()));
+    int64_t l = i < rank - lhs.getRank()
+                    ? 1
+                    : lhs.getDimSize(i - (rank - lhs.getRank()));
+    int64_t r = i < rank - rhs.getRank()
+                    ? 1
+                    : rhs.getDimSize(i - (rank - rhs.getRank()));
     if (l == 1)
       shape[i] = r;
     else if (r == 1 || r == l)

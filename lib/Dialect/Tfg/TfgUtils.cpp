@@ -9,8 +9,7 @@ namespace vai::tfg {
 
 std::optional<SmallVector<float>> getConstantFloats(Value value) {
   DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
     return std::nullopt;
   auto values = attr.getValues<float>();
   return SmallVector<float>(values.begin(), values.end());

@@ -33,14 +33,11 @@ mlir::LogicalResult verifyShifts(mlir::Operation *op, int input, int weights,
 
 /// Checks a windowed NHWC op's result shape against its input, window and
 /// output channel count. Emits at `op` on failure.
-mlir::LogicalResult verifyWindowResult(mlir::Operation *op,
-                                       mlir::RankedTensorType input,
-                                       mlir::RankedTensorType output,
-                                       llvm::ArrayRef<int64_t> kernel,
-                                       llvm::ArrayRef<int64_t> strides,
-                                       llvm::ArrayRef<int64_t> dilations,
-                                       llvm::ArrayRef<int64_t> pad,
-                                       int64_t channels);
+mlir::LogicalResult verifyWindowResult(
+    mlir::Operation *op, mlir::RankedTensorType input,
+    mlir::RankedTensorType output, llvm::ArrayRef<int64_t> kernel,
+    llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
+    llvm::ArrayRef<int64_t> pad, int64_t channels);
 
 /// The allowed range of shift_bias for a given shift_cut (DESIGN.md §5).
 std::pair<int, int> shiftBiasRange(int shiftCut);

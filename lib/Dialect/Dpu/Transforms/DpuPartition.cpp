@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/IR/IRMapping.h"
 #include "vai/Dialect/Dpu/Capabilities.h"
 #include "vai/Dialect/Dpu/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -31,7 +31,8 @@ struct Run {
 };
 
 /// Lowers one DPU-placed quant op into the subgraph body.
-static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) {
+static LogicalResult lowerToEngine(OpBuilder &b, Operation *op,
+                                   IRMapping &map) {
   auto v = [&](Value x) { return x ? map.lookupOrDefault(x) : Value(); };
   auto shifts = [&](Value in, Value w, Value bias, Value out) {
     int i = quant::getFixType(in).getFixPoint();
@@ -46,11 +47,11 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
           .Case([&](quant::Conv2DOp c) {
             auto [sc, sb] = shifts(c.getInput(), c.getWeights(), c.getBias(),
                                    c.getOutput());
-            return ConvOp::create(b, loc, c.getType(), v(c.getInput()),
-                                  v(c.getWeights()), v(c.getBias()),
-                                  c.getStridesAttr(), c.getDilationsAttr(), c.getPadAttr(),
-                                  c.getNonlinearAttr(), b.getI32IntegerAttr(sc),
-                                  b.getI32IntegerAttr(sb))
+            return ConvOp::create(
+                       b, loc, c.getType(), v(c.getInput()), v(c.getWeights()),
+                       v(c.getBias()), c.getStridesAttr(), c.getDilationsAttr(),
+                       c.getPadAttr(), c.getNonlinearAttr(),
+                       b.getI32IntegerAttr(sc), b.getI32IntegerAttr(sb))
                 .getResult();
           })
           .Case([&](quant::MatMulOp m) {
@@ -60,19 +61,21 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
             auto w = cast<RankedTensorType>(m.getWeights().getType());
             auto out = cast<RankedTensorType>(m.getType());
             auto as4d = [](RankedTensorType t) {
-              return RankedTensorType::get({t.getDimSize(0), 1, 1, t.getDimSize(1)},
-                                           t.getElementType());
+              return RankedTensorType::get(
+                  {t.getDimSize(0), 1, 1, t.getDimSize(1)}, t.getElementType());
             };
             Value input4d = quant::ReshapeOp::create(
-                b, tfg::derivedNameLoc(loc, "/reshape_in"), as4d(in), v(m.getInput()));
+                b, tfg::derivedNameLoc(loc, "/reshape_in"), as4d(in),
+                v(m.getInput()));
             auto wConst = m.getWeights().getDefiningOp<quant::ConstOp>();
-            auto wType = RankedTensorType::get({1, 1, w.getDimSize(0), w.getDimSize(1)},
-                                               w.getElementType());
+            auto wType = RankedTensorType::get(
+                {1, 1, w.getDimSize(0), w.getDimSize(1)}, w.getElementType());
             Value weights4d = quant::ConstOp::create(
                 b, wConst.getLoc(), wType,
-                cast<DenseIntElementsAttr>(wConst.getValue().reshape(
-                    RankedTensorType::get(wType.getShape(),
-                                          wConst.getValue().getElementType()))));
+                cast<DenseIntElementsAttr>(
+                    wConst.getValue().reshape(RankedTensorType::get(
+                        wType.getShape(),
+                        wConst.getValue().getElementType()))));
             auto [sc, sb] = shifts(m.getInput(), m.getWeights(), m.getBias(),
                                    m.getOutput());
             Value conv = ConvOp::create(
@@ -80,25 +83,27 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
                 b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
                 b.getDenseI64ArrayAttr({0, 0, 0, 0}), m.getNonlinearAttr(),
                 b.getI32IntegerAttr(sc), b.getI32IntegerAttr(sb));
-            return quant::ReshapeOp::create(b, tfg::derivedNameLoc(loc, "/reshape_out"),
-                                            out, conv)
+            return quant::ReshapeOp::create(
+                       b, tfg::derivedNameLoc(loc, "/reshape_out"), out, conv)
                 .getResult();
           })
           .Case([&](quant::MaxPoolOp p) {
-            return PoolOp::create(b, loc, p.getType(), v(p.getInput()),
-                                  PoolTypeAttr::get(b.getContext(), PoolType::max),
-                                  p.getKernelAttr(), p.getStridesAttr(), p.getPadAttr())
+            return PoolOp::create(
+                       b, loc, p.getType(), v(p.getInput()),
+                       PoolTypeAttr::get(b.getContext(), PoolType::max),
+                       p.getKernelAttr(), p.getStridesAttr(), p.getPadAttr())
                 .getResult();
           })
           .Case([&](quant::AvgPoolOp p) {
-            return PoolOp::create(b, loc, p.getType(), v(p.getInput()),
-                                  PoolTypeAttr::get(b.getContext(), PoolType::avg),
-                                  p.getKernelAttr(), p.getStridesAttr(), p.getPadAttr())
+            return PoolOp::create(
+                       b, loc, p.getType(), v(p.getInput()),
+                       PoolTypeAttr::get(b.getContext(), PoolType::avg),
+                       p.getKernelAttr(), p.getStridesAttr(), p.getPadAttr())
                 .getResult();
           })
           .Case([&](quant::AddOp a) {
-            return ElewOp::create(b, loc, a.getType(), v(a.getLhs()), v(a.getRhs()),
-                                  a.getNonlinearAttr())
+            return ElewOp::create(b, loc, a.getType(), v(a.getLhs()),
+                                  v(a.getRhs()), a.getNonlinearAttr())
                 .getResult();
           })
           .Default([&](Operation *other) {
@@ -109,7 +114,8 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op, IRMapping &map) 
 }
 
 /// Replaces the ops of `run` by one dpu.subgraph.
-static LogicalResult outline(const Run &run, StringRef name, const Target &target) {
+static LogicalResult outline(const Run &run, StringRef name,
+                             const Target &target) {
   llvm::SmallPtrSet<Operation *, 16> inRun(run.ops.begin(), run.ops.end());
   llvm::SetVector<Value> inputs, outputs;
   llvm::SetVector<Operation *> constants;
@@ -130,9 +136,9 @@ static LogicalResult outline(const Run &run, StringRef name, const Target &targe
   Operation *last = run.ops.back();
   OpBuilder b(last->getContext());
   b.setInsertionPointAfter(last);
-  auto subgraph = SubgraphOp::create(b, run.ops.front()->getLoc(), name, run.device,
-                                     inputs.getArrayRef(),
-                                     ValueRange(outputs.getArrayRef()).getTypes());
+  auto subgraph = SubgraphOp::create(
+      b, run.ops.front()->getLoc(), name, run.device, inputs.getArrayRef(),
+      ValueRange(outputs.getArrayRef()).getTypes());
   if (run.device == Device::DPU) {
     subgraph.setTargetAttr(b.getStringAttr(target.name));
     subgraph.setFingerprintAttr(b.getStringAttr(target.fingerprintHex()));
@@ -224,7 +230,8 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
     unsigned index = 0;
     for (const Run &run : runs) {
       std::string first = tfg::nodeName(run.ops.front()->getLoc());
-      std::string name = "subgraph_" + (first.empty() ? std::to_string(index) : first);
+      std::string name =
+          "subgraph_" + (first.empty() ? std::to_string(index) : first);
       ++index;
       if (failed(outline(run, name, *target)))
         return signalPassFailure();

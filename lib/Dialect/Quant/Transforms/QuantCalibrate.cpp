@@ -29,8 +29,8 @@ struct QuantCalibratePass
     if (method == 0)
       return fixPosNonOverflow(values.data.data(), values.data.size(),
                                activationBit);
-    return fixPosMinDiffs(values.data.data(), values.data.size(),
-                          activationBit, RoundMode::DpuRound);
+    return fixPosMinDiffs(values.data.data(), values.data.size(), activationBit,
+                          RoundMode::DpuRound);
   }
 
   void runOnOperation() override {
@@ -41,12 +41,14 @@ struct QuantCalibratePass
       return signalPassFailure();
     }
     if (dataPath.empty()) {
-      func.emitError() << "quant-calibrate: no calibration data (option 'data')";
+      func.emitError()
+          << "quant-calibrate: no calibration data (option 'data')";
       return signalPassFailure();
     }
     if (func.getNumArguments() != 1) {
       func.emitError() << "quant-calibrate: expects a function with one input, "
-                          "got " << func.getNumArguments();
+                          "got "
+                       << func.getNumArguments();
       return signalPassFailure();
     }
     FloatArray data;

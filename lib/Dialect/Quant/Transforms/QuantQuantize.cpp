@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/IR/IRMapping.h"
 #include "vai/Dialect/Quant/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Support/FixedPoint.h"
-#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace vai::quant {
@@ -76,9 +76,10 @@ private:
     return int(attr.getInt());
   }
   int positionOf(ArrayRef<float> values) {
-    return method == 0 ? fixPosNonOverflow(values.data(), values.size(), weightBit)
-                       : fixPosMinDiffs(values.data(), values.size(), weightBit,
-                                        vai::RoundMode::DpuRound);
+    return method == 0
+               ? fixPosNonOverflow(values.data(), values.size(), weightBit)
+               : fixPosMinDiffs(values.data(), values.size(), weightBit,
+                                vai::RoundMode::DpuRound);
   }
   FailureOr<Value> lookup(Operation *user, Value floatValue) {
     auto it = mapping.find(floatValue);
@@ -88,12 +89,13 @@ private:
   }
 
   /// Quantizes a constant float tensor at `position` (optionally reshaped).
-  FailureOr<Value> quantizeConstant(Operation *user, Value floatConst,
-                                    int position,
-                                    std::optional<ArrayRef<int64_t>> shape = {});
-  FailureOr<Value> quantizeLayer(Operation *op, Value input, Value weights,
-                                 Value bias, int output,
-                                 function_ref<Value(Value, Value, Value, Type)> build);
+  FailureOr<Value>
+  quantizeConstant(Operation *user, Value floatConst, int position,
+                   std::optional<ArrayRef<int64_t>> shape = {});
+  FailureOr<Value>
+  quantizeLayer(Operation *op, Value input, Value weights, Value bias,
+                int output,
+                function_ref<Value(Value, Value, Value, Type)> build);
 
   LogicalResult quantizeOp(Operation *op);
 
@@ -103,9 +105,9 @@ private:
   llvm::DenseMap<Value, Value> mapping;
 };
 
-FailureOr<Value> Quantizer::quantizeConstant(Operation *user, Value floatConst,
-                                             int position,
-                                             std::optional<ArrayRef<int64_t>> shape) {
+FailureOr<Value>
+Quantizer::quantizeConstant(Operation *user, Value floatConst, int position,
+                            std::optional<ArrayRef<int64_t>> shape) {
   auto values = tfg::getConstantFloats(floatConst);
   if (!values)
     return user->emitError() << "expects constant weights and bias";
@@ -113,8 +115,8 @@ FailureOr<Value> Quantizer::quantizeConstant(Operation *user, Value floatConst,
   ArrayRef<int64_t> dims = shape ? *shape : type.getShape();
   SmallVector<int8_t> ints;
   for (float v : *values)
-    ints.push_back(int8_t(quantizeValue(v, position, weightBit, true,
-                                        vai::RoundMode::DpuRound)));
+    ints.push_back(int8_t(
+        quantizeValue(v, position, weightBit, true, vai::RoundMode::DpuRound)));
   auto intType = RankedTensorType::get(dims, builder.getI8Type());
   auto attr = DenseIntElementsAttr::get(intType, ArrayRef<int8_t>(ints));
   return ConstOp::create(builder, floatConst.getLoc(),
@@ -182,7 +184,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                 op, *input, conv.getFilter(), conv.getBias(), *output,
                 [&](Value in, Value w, Value b, Type type) {
                   return Conv2DOp::create(builder, loc, type, in, w, b,
-                                          conv.getStridesAttr(), conv.getDilationsAttr(),
+                                          conv.getStridesAttr(),
+                                          conv.getDilationsAttr(),
                                           conv.getPadAttr(),
                                           nonlinearAttr(conv.getActivation()))
                       .getResult();
@@ -190,8 +193,8 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
           })
           .Case([&](tfg::MatMulOp matmul) -> FailureOr<Value> {
             if (matmul.getTransposeA() || matmul.getTransposeB())
-              return op->emitError()
-                     << "quantization of transposed matmul is not supported yet";
+              return op->emitError() << "quantization of transposed matmul is "
+                                        "not supported yet";
             auto output = calibrated(op);
             auto input = lookup(op, matmul.getA());
             if (failed(output) || failed(input))
@@ -208,8 +211,10 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             auto input = lookup(op, pool.getInput());
             if (failed(input))
               return failure();
-            Type type = fixTensor(pool.getType(), getFixType(*input).getFixPoint());
-            return MaxPoolOp::create(builder, loc, type, *input, pool.getKernelAttr(),
+            Type type =
+                fixTensor(pool.getType(), getFixType(*input).getFixPoint());
+            return MaxPoolOp::create(builder, loc, type, *input,
+                                     pool.getKernelAttr(),
                                      pool.getStridesAttr(), pool.getPadAttr())
                 .getResult();
           })
@@ -218,9 +223,10 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             auto input = lookup(op, pool.getInput());
             if (failed(output) || failed(input))
               return failure();
-            return AvgPoolOp::create(builder, loc, fixTensor(pool.getType(), *output),
-                                     *input, pool.getKernelAttr(), pool.getStridesAttr(),
-                                     pool.getPadAttr())
+            return AvgPoolOp::create(builder, loc,
+                                     fixTensor(pool.getType(), *output), *input,
+                                     pool.getKernelAttr(),
+                                     pool.getStridesAttr(), pool.getPadAttr())
                 .getResult();
           })
           .Case([&](tfg::MeanOp mean) -> FailureOr<Value> {
@@ -240,14 +246,15 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             auto pooledType = RankedTensorType::get(
                 {inType.getDimSize(0), 1, 1, inType.getDimSize(3)},
                 fixType(*output));
-            Value pooled = AvgPoolOp::create(
-                builder, loc, pooledType, *input, builder.getDenseI64ArrayAttr({h, w}),
-                builder.getDenseI64ArrayAttr({1, 1}),
-                builder.getDenseI64ArrayAttr({0, 0, 0, 0}));
+            Value pooled =
+                AvgPoolOp::create(builder, loc, pooledType, *input,
+                                  builder.getDenseI64ArrayAttr({h, w}),
+                                  builder.getDenseI64ArrayAttr({1, 1}),
+                                  builder.getDenseI64ArrayAttr({0, 0, 0, 0}));
             if (mean.getKeepDims())
               return pooled;
-            return ReshapeOp::create(builder, loc, fixTensor(mean.getType(), *output),
-                                     pooled)
+            return ReshapeOp::create(builder, loc,
+                                     fixTensor(mean.getType(), *output), pooled)
                 .getResult();
           })
           .Case([&](tfg::AddOp addOp) -> FailureOr<Value> {
@@ -256,22 +263,28 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             auto rhs = lookup(op, addOp.getRhs());
             if (failed(output) || failed(lhs) || failed(rhs))
               return failure();
-            return AddOp::create(builder, loc, fixTensor(addOp.getType(), *output),
-                                 *lhs, *rhs,
+            return AddOp::create(builder, loc,
+                                 fixTensor(addOp.getType(), *output), *lhs,
+                                 *rhs,
                                  NonlinearAttr::get(builder.getContext(),
                                                     Nonlinear::none))
                 .getResult();
           })
-          .Case([&](tfg::IdentityOp identity) { return lookup(op, identity.getInput()); })
+          .Case([&](tfg::IdentityOp identity) {
+            return lookup(op, identity.getInput());
+          })
           .Case([&](tfg::FusedBatchNormOp) -> FailureOr<Value> {
-            return op->emitError() << "cannot be quantized: run tfg-fold-batchnorm first";
-          })
-          .Case<tfg::BiasAddOp, tfg::ReluOp, tfg::Relu6Op>([&](Operation *) -> FailureOr<Value> {
             return op->emitError()
-                   << "cannot be quantized on its own: run tfg-fuse-bias-activation first";
+                   << "cannot be quantized: run tfg-fold-batchnorm first";
           })
+          .Case<tfg::BiasAddOp, tfg::ReluOp, tfg::Relu6Op>(
+              [&](Operation *) -> FailureOr<Value> {
+                return op->emitError() << "cannot be quantized on its own: run "
+                                          "tfg-fuse-bias-activation first";
+              })
           .Default([&](Operation *) -> FailureOr<Value> {
-            return op->emitError() << "cannot be quantized: no fixed-point form";
+            return op->emitError()
+                   << "cannot be quantized: no fixed-point form";
           });
   if (failed(result))
     return failure();
@@ -283,12 +296,14 @@ LogicalResult Quantizer::run() {
   Block &body = func.getBody().front();
   builder.setInsertionPointToStart(&body);
   for (BlockArgument arg : body.getArguments()) {
-    auto attr = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), kFixPointAttr);
+    auto attr =
+        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), kFixPointAttr);
     if (!attr)
-      return func.emitError() << "input " << arg.getArgNumber() << " has no '"
-                              << kFixPointAttr << "': run quant-calibrate first";
-    mapping[arg] = QuantizeOp::create(builder, arg.getLoc(),
-                                      fixTensor(arg.getType(), attr.getInt()), arg);
+      return func.emitError()
+             << "input " << arg.getArgNumber() << " has no '" << kFixPointAttr
+             << "': run quant-calibrate first";
+    mapping[arg] = QuantizeOp::create(
+        builder, arg.getLoc(), fixTensor(arg.getType(), attr.getInt()), arg);
     func.removeArgAttr(arg.getArgNumber(), kFixPointAttr);
   }
   SmallVector<Operation *> floatOps;
@@ -308,7 +323,8 @@ LogicalResult Quantizer::run() {
         if (outputNames && i < outputNames.size())
           if (auto name = dyn_cast<StringAttr>(outputNames[i]))
             loc = NameLoc::get(name, loc);
-        operand.set(DequantizeOp::create(builder, loc, operand.get().getType(), *q));
+        operand.set(
+            DequantizeOp::create(builder, loc, operand.get().getType(), *q));
       }
       continue;
     }
@@ -325,7 +341,8 @@ LogicalResult Quantizer::run() {
   return success();
 }
 
-struct QuantQuantizePass : vai::quant::impl::QuantQuantizeBase<QuantQuantizePass> {
+struct QuantQuantizePass
+    : vai::quant::impl::QuantQuantizeBase<QuantQuantizePass> {
   using QuantQuantizeBase::QuantQuantizeBase;
   void runOnOperation() override {
     if (weightBit != 8) {

@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "vai/Dialect/Tfg/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include <cmath>
 
 namespace vai::tfg {
@@ -102,7 +102,8 @@ struct FoldIntoProducer : OpRewritePattern<FusedBatchNormOp> {
     auto mean = getConstantFloats(bn.getMean());
     auto variance = getConstantFloats(bn.getVariance());
     if (!weights || !scale || !offset || !mean || !variance)
-      return rewriter.notifyMatchFailure(bn, "weights or statistics are not constant");
+      return rewriter.notifyMatchFailure(
+          bn, "weights or statistics are not constant");
 
     size_t channels = scale->size();
     SmallVector<float> factor(channels), bias(channels);
@@ -118,12 +119,13 @@ struct FoldIntoProducer : OpRewritePattern<FusedBatchNormOp> {
 
     Operation *op = producer->op;
     rewriter.setInsertionPoint(op);
-    Value newWeights = createFloatConst(rewriter,
-                                        derivedNameLoc(op->getLoc(), "/weights_folded"),
-                                        weightType, *weights);
+    Value newWeights = createFloatConst(
+        rewriter, derivedNameLoc(op->getLoc(), "/weights_folded"), weightType,
+        *weights);
     Value newBias = createFloatConst(
         rewriter, derivedNameLoc(op->getLoc(), "/bias_folded"),
-        RankedTensorType::get({int64_t(channels)}, rewriter.getF32Type()), bias);
+        RankedTensorType::get({int64_t(channels)}, rewriter.getF32Type()),
+        bias);
     rewriter.modifyOpInPlace(op, [&] {
       if (auto conv = dyn_cast<Conv2DOp>(op)) {
         conv.getFilterMutable().assign(newWeights);

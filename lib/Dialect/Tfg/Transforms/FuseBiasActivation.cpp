@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "vai/Dialect/Tfg/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace vai::tfg {
 #define GEN_PASS_DEF_TFGFUSEBIASACTIVATION
@@ -31,7 +31,6 @@ static Operation *fusableProducer(Value value) {
   return nullptr;
 }
 
-
 struct FuseBiasAdd : OpRewritePattern<BiasAddOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BiasAddOp biasAdd,
@@ -49,7 +48,8 @@ struct FuseBiasAdd : OpRewritePattern<BiasAddOp> {
     if (!operand.empty()) {
       auto existing = getConstantFloats(operand[0].get());
       if (!existing)
-        return rewriter.notifyMatchFailure(biasAdd, "existing bias is not constant");
+        return rewriter.notifyMatchFailure(biasAdd,
+                                           "existing bias is not constant");
       for (auto [sum, v] : llvm::zip(*existing, *bias))
         sum += v;
       rewriter.setInsertionPoint(producer);
