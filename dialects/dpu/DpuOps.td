@@ -70,14 +70,14 @@ def Dpu_ConvOp : Dpu_Op<"conv", [Pure]> {
     ```mlir
     %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
            pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
-           shift_cut = 9 : i32, shift_bias = 4 : i32} : (...) -> ...
+           shift_cut = 9 : si32, shift_bias = 4 : si32} : (...) -> ...
     ```
   }];
   let arguments = (ins Dpu_FixTensor:$input, Dpu_FixTensor:$weights,
       Optional<Dpu_FixTensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
       DenseI64ArrayAttr:$pad, Quant_NonlinearAttr:$nonlinear,
-      I32Attr:$shift_cut, I32Attr:$shift_bias);
+      SI32Attr:$shift_cut, SI32Attr:$shift_bias);
   let results = (outs Dpu_FixTensor:$output);
   let assemblyFormat = [{
     $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)

@@ -67,7 +67,7 @@ func.func @main(%x: tensor<1x8x8x1xf32> {tfg.name = "x"}) -> tensor<1x6x14x2xf32
   %y = dpu.subgraph "subgraph_conv" <DPU>(%q) {target = "DPUCZDX8G_ISA1_B4096", fingerprint = "0x101000016010407"} : (tensor<1x8x8x1x!quant.fix<s8, 7>>) -> tensor<1x6x14x2x!quant.fix<s8, 6>> {
   ^bb0(%in: tensor<1x8x8x1x!quant.fix<s8, 7>>):
     %w = quant.const dense<[[[[1, 2]], [[3, 4]]]]> : tensor<1x2x1x2xi8> -> tensor<1x2x1x2x!quant.fix<s8, 7>> loc("w")
-    %c = dpu.conv %in, %w {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 1, 2, 3, 4>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : i32, shift_bias = 0 : i32} : (tensor<1x8x8x1x!quant.fix<s8, 7>>, tensor<1x2x1x2x!quant.fix<s8, 7>>) -> tensor<1x6x14x2x!quant.fix<s8, 6>> loc("conv")
+    %c = dpu.conv %in, %w {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 1, 2, 3, 4>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : si32, shift_bias = 0 : si32} : (tensor<1x8x8x1x!quant.fix<s8, 7>>, tensor<1x2x1x2x!quant.fix<s8, 7>>) -> tensor<1x6x14x2x!quant.fix<s8, 6>> loc("conv")
     dpu.yield %c : tensor<1x6x14x2x!quant.fix<s8, 6>>
   }
   %f = dpu.subgraph "subgraph_out" <CPU>(%y) : (tensor<1x6x14x2x!quant.fix<s8, 6>>) -> tensor<1x6x14x2xf32> {

@@ -14,7 +14,7 @@
 // CHECK: %[[DPU:.*]] = dpu.subgraph "subgraph_conv1" <DPU>(%[[IN]])
 // B4096-SAME: fingerprint = "0x101000016010407", target = "DPUCZDX8G_ISA1_B4096"
 // B512-SAME: target = "DPUCZDX8G_ISA1_B512"
-// CHECK: dpu.conv {{.*}}shift_bias = 8 : i32, shift_cut = 8 : i32
+// CHECK: dpu.conv {{.*}}shift_bias = 8 : si32, shift_cut = 8 : si32
 // CHECK: dpu.pool {{.*}}pool_type = #dpu.pool_type<max>
 // CHECK: dpu.subgraph "subgraph_out" <CPU>(%[[DPU]])
 // CHECK: quant.dequantize

@@ -120,7 +120,7 @@ func.func @conv_shift_cut_attr(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_cut 8 does not match w + i - o = 9}}
   %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
-         shift_cut = 8 : i32, shift_bias = 7 : i32}
+         shift_cut = 8 : si32, shift_bias = 7 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
           tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -135,7 +135,7 @@ func.func @conv_shift_bias_attr(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_bias 4 does not match w + i - b = 7}}
   %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
-         shift_cut = 9 : i32, shift_bias = 4 : i32}
+         shift_cut = 9 : si32, shift_bias = 4 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
           tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -148,7 +148,7 @@ func.func @conv_weights_rank(%x: tensor<?x28x28x8x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
   %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = 0 : i32}
+         shift_cut = 9 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x8x!quant.fix<s8, 7>>, tensor<8x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -161,7 +161,7 @@ func.func @conv_strides_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
   %y = dpu.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = 0 : i32}
+         shift_cut = 9 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -174,7 +174,7 @@ func.func @conv_dilations_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
   %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = 0 : i32}
+         shift_cut = 9 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -187,7 +187,7 @@ func.func @conv_pad_count(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op expects HWIO weights, 2 strides, 2 dilations and 4 pads}}
   %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = 0 : i32}
+         shift_cut = 9 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -201,7 +201,7 @@ func.func @conv_shift_cut_negative(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_cut = w + i - o = 6 + 7 - 14 = -1 is outside [0, 16]}}
   %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = -1 : i32, shift_bias = 0 : i32}
+         shift_cut = -1 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, 14>>
   return
@@ -214,7 +214,7 @@ func.func @conv_shift_cut_too_large(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_cut = w + i - o = 6 + 7 - -4 = 17 is outside [0, 16]}}
   %y = dpu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 17 : i32, shift_bias = 0 : i32}
+         shift_cut = 17 : si32, shift_bias = 0 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>)
        -> tensor<?x28x28x8x!quant.fix<s8, -4>>
   return
@@ -228,7 +228,7 @@ func.func @conv_shift_bias_too_large(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_bias = w + i - b = 6 + 7 - -4 = 17 is outside [-7, 16] (shift_cut = 9)}}
   %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = 17 : i32}
+         shift_cut = 9 : si32, shift_bias = 17 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
           tensor<8x!quant.fix<s8, -4>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -242,7 +242,7 @@ func.func @conv_shift_bias_too_small(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>,
   // expected-error @+1 {{'dpu.conv' op shift_bias = w + i - b = 6 + 7 - 21 = -8 is outside [-7, 16] (shift_cut = 9)}}
   %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>,
-         shift_cut = 9 : i32, shift_bias = -8 : i32}
+         shift_cut = 9 : si32, shift_bias = -8 : si32}
        : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
           tensor<8x!quant.fix<s16, 21>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   return
@@ -299,7 +299,7 @@ func.func @conv_output_shape(%x: tensor<1x8x8x1x!quant.fix<s8, 7>>) {
   ^bb0(%in: tensor<1x8x8x1x!quant.fix<s8, 7>>):
     %w = quant.const dense<1> : tensor<3x3x1x2xi8> -> tensor<3x3x1x2x!quant.fix<s8, 7>>
     // expected-error @+1 {{'dpu.conv' op expects output dimension 1 to be 6, got 8}}
-    %c = dpu.conv %in, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : i32, shift_bias = 0 : i32} : (tensor<1x8x8x1x!quant.fix<s8, 7>>, tensor<3x3x1x2x!quant.fix<s8, 7>>) -> tensor<1x8x8x2x!quant.fix<s8, 6>>
+    %c = dpu.conv %in, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : si32, shift_bias = 0 : si32} : (tensor<1x8x8x1x!quant.fix<s8, 7>>, tensor<3x3x1x2x!quant.fix<s8, 7>>) -> tensor<1x8x8x2x!quant.fix<s8, 6>>
     dpu.yield %c : tensor<1x8x8x2x!quant.fix<s8, 6>>
   }
   return

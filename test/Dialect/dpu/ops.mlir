@@ -15,7 +15,7 @@ func.func @dpu_subgraph_conv_bias(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>)
   // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<?x28x28x1x!quant.fix<s8, 7>>):
   // CHECK-NEXT: %[[WEIGHTS:.*]] = quant.const dense<1> : tensor<3x3x1x8xi8> -> tensor<3x3x1x8x!quant.fix<s8, 6>>
   // CHECK-NEXT: %[[BIAS:.*]] = quant.const dense<[0, 1, 2, 3, 4, 5, 6, 7]> : tensor<8xi8> -> tensor<8x!quant.fix<s8, 6>>
-  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]], %[[BIAS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<relu>, pad = array<i64: 1, 1, 1, 1>, shift_bias = 7 : i32, shift_cut = 9 : i32, strides = array<i64: 1, 1>} : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>, tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
+  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]], %[[BIAS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<relu>, pad = array<i64: 1, 1, 1, 1>, shift_bias = 7 : si32, shift_cut = 9 : si32, strides = array<i64: 1, 1>} : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>, tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
   // CHECK-NEXT: dpu.yield %[[CONV]] : tensor<?x28x28x8x!quant.fix<s8, 4>>
   // CHECK-NEXT: }
   // CHECK-NEXT: return %[[RESULT]]
@@ -27,7 +27,7 @@ func.func @dpu_subgraph_conv_bias(%x: tensor<?x28x28x1x!quant.fix<s8, 7>>)
     %b = quant.const dense<[0, 1, 2, 3, 4, 5, 6, 7]> : tensor<8xi8> -> tensor<8x!quant.fix<s8, 6>>
     %r = dpu.conv %in, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
            pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
-           shift_cut = 9 : i32, shift_bias = 7 : i32}
+           shift_cut = 9 : si32, shift_bias = 7 : si32}
          : (tensor<?x28x28x1x!quant.fix<s8, 7>>, tensor<3x3x1x8x!quant.fix<s8, 6>>,
             tensor<8x!quant.fix<s8, 6>>) -> tensor<?x28x28x8x!quant.fix<s8, 4>>
     dpu.yield %r : tensor<?x28x28x8x!quant.fix<s8, 4>>
@@ -45,7 +45,7 @@ func.func @dpu_subgraph_conv_no_bias(%x: tensor<?x1x1x16x!quant.fix<s8, 5>>)
   // CHECK: %[[RESULT:.*]] = dpu.subgraph "subgraph_dense" <DPU>(%[[INPUT]]) {target = "DPUCZDX8G_ISA1_B4096"} : (tensor<?x1x1x16x!quant.fix<s8, 5>>) -> tensor<?x10x!quant.fix<s8, 3>> {
   // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<?x1x1x16x!quant.fix<s8, 5>>):
   // CHECK-NEXT: %[[WEIGHTS:.*]] = quant.const dense<-1> : tensor<1x1x16x10xi8> -> tensor<1x1x16x10x!quant.fix<s8, 7>>
-  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<none>, pad = array<i64: 0, 0, 0, 0>, shift_bias = 0 : i32, shift_cut = 9 : i32, strides = array<i64: 1, 1>} : (tensor<?x1x1x16x!quant.fix<s8, 5>>, tensor<1x1x16x10x!quant.fix<s8, 7>>) -> tensor<?x1x1x10x!quant.fix<s8, 3>>
+  // CHECK-NEXT: %[[CONV:.*]] = dpu.conv %[[IN]], %[[WEIGHTS]] {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<none>, pad = array<i64: 0, 0, 0, 0>, shift_bias = 0 : si32, shift_cut = 9 : si32, strides = array<i64: 1, 1>} : (tensor<?x1x1x16x!quant.fix<s8, 5>>, tensor<1x1x16x10x!quant.fix<s8, 7>>) -> tensor<?x1x1x10x!quant.fix<s8, 3>>
   // CHECK-NEXT: %[[FLAT:.*]] = quant.reshape %[[CONV]] : (tensor<?x1x1x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>
   // CHECK-NEXT: dpu.yield %[[FLAT]] : tensor<?x10x!quant.fix<s8, 3>>
   // CHECK-NEXT: }
@@ -57,7 +57,7 @@ func.func @dpu_subgraph_conv_no_bias(%x: tensor<?x1x1x16x!quant.fix<s8, 5>>)
     %w = quant.const dense<-1> : tensor<1x1x16x10xi8> -> tensor<1x1x16x10x!quant.fix<s8, 7>>
     %r = dpu.conv %in, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
            pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>,
-           shift_cut = 9 : i32, shift_bias = 0 : i32}
+           shift_cut = 9 : si32, shift_bias = 0 : si32}
          : (tensor<?x1x1x16x!quant.fix<s8, 5>>, tensor<1x1x16x10x!quant.fix<s8, 7>>)
          -> tensor<?x1x1x10x!quant.fix<s8, 3>>
     %f = quant.reshape %r : (tensor<?x1x1x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<s8, 3>>

@@ -51,7 +51,7 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op,
                        b, loc, c.getType(), v(c.getInput()), v(c.getWeights()),
                        v(c.getBias()), c.getStridesAttr(), c.getDilationsAttr(),
                        c.getPadAttr(), c.getNonlinearAttr(),
-                       b.getI32IntegerAttr(sc), b.getI32IntegerAttr(sb))
+                       b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb))
                 .getResult();
           })
           .Case([&](quant::MatMulOp m) {
@@ -82,7 +82,7 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op,
                 b, loc, as4d(out), input4d, weights4d, v(m.getBias()),
                 b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
                 b.getDenseI64ArrayAttr({0, 0, 0, 0}), m.getNonlinearAttr(),
-                b.getI32IntegerAttr(sc), b.getI32IntegerAttr(sb));
+                b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb));
             return quant::ReshapeOp::create(
                        b, tfg::derivedNameLoc(loc, "/reshape_out"), out, conv)
                 .getResult();
