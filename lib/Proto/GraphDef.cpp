@@ -11,10 +11,7 @@
 
 #include "tf_graph.pb.h"
 
-#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/text_format.h>
 
 #include <cmath>
@@ -22,7 +19,7 @@
 #include <limits>
 #include <utility>
 
-#include "QuietProtobufLogs.h"
+#include "ProtoSupport.h"
 
 using namespace vai::proto;
 
@@ -48,17 +45,6 @@ public:
 private:
   std::string message_;
 };
-
-/// Serializes with map entries sorted by key, so equal inputs give equal
-/// bytes (plain SerializeToString leaves map order unspecified).
-bool serializeDeterministic(const google::protobuf::MessageLite &msg,
-                            std::string &bytes) {
-  bytes.clear();
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  return msg.SerializeToCodedStream(&coded) && !coded.HadError();
-}
 
 //===----------------------------------------------------------------------===//
 // Half and bfloat16
@@ -498,8 +484,7 @@ bool decodeFunc(const tf::NameAttrList &f, TfAttr &a, std::string &error) {
   for (const auto &entry : f.attr()) {
     TfAttr sub;
     if (!decodeAttr(entry.second, sub, error)) {
-      error =
-          "function '" + f.name() + "' attr '" + entry.first + "': " + error;
+      prefixAttrError("function '" + f.name() + "'", entry.first, error);
       return false;
     }
     a.funcAttrs.emplace(entry.first, std::move(sub));
@@ -746,8 +731,7 @@ int64_t TfTensor::numElements() const {
 
 bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
                                TfGraph &graph, std::string &error) {
-  QuietProtobufLogs quiet;
-  try {
+  return runGuarded("GraphDef parse", error, [&] {
     tf::GraphDef gd;
     if (text) {
       google::protobuf::TextFormat::Parser parser;
@@ -781,8 +765,7 @@ bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
       for (const auto &entry : nd.attr()) {
         TfAttr attr;
         if (!decodeAttr(entry.second, attr, error)) {
-          error =
-              "node '" + nd.name() + "' attr '" + entry.first + "': " + error;
+          prefixAttrError("node '" + nd.name() + "'", entry.first, error);
           return false;
         }
         node.attrs.emplace(entry.first, std::move(attr));
@@ -791,18 +774,12 @@ bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
     }
     graph = std::move(out);
     return true;
-  } catch (const std::exception &e) {
-    error = std::string("GraphDef parse failed: ") + e.what();
-  } catch (...) {
-    error = "GraphDef parse failed";
-  }
-  return false;
+  });
 }
 
 bool vai::proto::writeGraphDef(const TfGraph &graph, bool text,
                                std::string &bytes, std::string &error) {
-  QuietProtobufLogs quiet;
-  try {
+  return runGuarded("GraphDef write", error, [&] {
     tf::GraphDef gd;
     for (const TfNode &node : graph.nodes) {
       tf::NodeDef *nd = gd.add_node();
@@ -815,8 +792,7 @@ bool vai::proto::writeGraphDef(const TfGraph &graph, bool text,
       for (const auto &entry : node.attrs) {
         if (!encodeAttr(entry.second, (*nd->mutable_attr())[entry.first],
                         error)) {
-          error =
-              "node '" + node.name + "' attr '" + entry.first + "': " + error;
+          prefixAttrError("node '" + node.name + "'", entry.first, error);
           return false;
         }
       }
@@ -838,10 +814,5 @@ bool vai::proto::writeGraphDef(const TfGraph &graph, bool text,
       return false;
     }
     return true;
-  } catch (const std::exception &e) {
-    error = std::string("GraphDef write failed: ") + e.what();
-  } catch (...) {
-    error = "GraphDef write failed";
-  }
-  return false;
+  });
 }

@@ -11,32 +11,13 @@
 
 #include "xir_graph.pb.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/stubs/logging.h>
-
 #include <utility>
 
-#include "QuietProtobufLogs.h"
+#include "ProtoSupport.h"
 
 using namespace vai::proto;
 
 namespace pb = serial_v2;
-
-namespace {
-
-/// Serializes with map entries sorted by key, so equal inputs give equal
-/// bytes (plain SerializeToString leaves map order unspecified).
-bool serializeDeterministic(const google::protobuf::MessageLite &msg,
-                            std::string &bytes) {
-  bytes.clear();
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  return msg.SerializeToCodedStream(&coded) && !coded.HadError();
-}
-
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // XAttr helpers
@@ -588,7 +569,7 @@ bool toPbAttrs(const XAttrMap &attrs, PbMap *out, const std::string &owner,
                std::string &error) {
   for (const auto &entry : attrs) {
     if (!toPb(entry.second, (*out)[entry.first], error)) {
-      error = owner + " attr '" + entry.first + "': " + error;
+      prefixAttrError(owner, entry.first, error);
       return false;
     }
   }
@@ -648,7 +629,7 @@ bool toPb(const XOpDef &d, pb::OpDef &out, std::string &error) {
     pbAttr->set_occur_type(static_cast<pb::AttrDef::OccurType>(attr.occurType));
     if (attr.hasDefaultValue &&
         !toPb(attr.defaultValue, *pbAttr->mutable_default_value(), error)) {
-      error = "op def '" + d.name + "' attr '" + attr.name + "': " + error;
+      prefixAttrError("op def '" + d.name + "'", attr.name, error);
       return false;
     }
     pbAttr->set_list_length(attr.listLength);
@@ -666,8 +647,7 @@ bool toPb(const XOpDef &d, pb::OpDef &out, std::string &error) {
 
 bool vai::proto::readXModel(const std::string &bytes, XGraph &g,
                             std::string &error) {
-  QuietProtobufLogs quiet;
-  try {
+  return runGuarded("xmodel read", error, [&] {
     pb::Graph graph;
     if (!graph.ParseFromString(bytes)) {
       error = "truncated or malformed xmodel (serial_v2.Graph)";
@@ -684,18 +664,12 @@ bool vai::proto::readXModel(const std::string &bytes, XGraph &g,
       out.opDefs.push_back(fromPb(def));
     g = std::move(out);
     return true;
-  } catch (const std::exception &e) {
-    error = std::string("xmodel read failed: ") + e.what();
-  } catch (...) {
-    error = "xmodel read failed";
-  }
-  return false;
+  });
 }
 
 bool vai::proto::writeXModel(const XGraph &g, std::string &bytes,
                              std::string &error) {
-  QuietProtobufLogs quiet;
-  try {
+  return runGuarded("xmodel write", error, [&] {
     pb::Graph graph;
     graph.set_graph_name(g.name);
     for (const XOp &op : g.ops)
@@ -713,10 +687,5 @@ bool vai::proto::writeXModel(const XGraph &g, std::string &bytes,
       return false;
     }
     return true;
-  } catch (const std::exception &e) {
-    error = std::string("xmodel write failed: ") + e.what();
-  } catch (...) {
-    error = "xmodel write failed";
-  }
-  return false;
+  });
 }

@@ -1,11 +1,15 @@
 //===- FloatKernels.cpp - Float32 reference kernels (NHWC) ----------------===//
 //
 // Straightforward loops with the channel dimension innermost so that the
-// compiler vectorizes the multiply-accumulate over output channels.
+// compiler vectorizes the multiply-accumulate over output channels. The
+// window ops' loops and checks are in WindowLoops.h, shared with the
+// fixed-point kernels.
 //
 //===----------------------------------------------------------------------===//
 
 #include "vai/Simulator/FloatKernels.h"
+
+#include "WindowLoops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,120 +19,28 @@ using namespace vai;
 
 namespace {
 
-bool checkVector(const FloatArray &v, int64_t size, const char *op,
-                 const char *what, std::string &error) {
-  if (!checkConsistent(v, op, what, error))
+/// conv2d and depthwiseConv2d: validation, then the float multiply-add.
+bool convFloat(const FloatArray &input, const FloatArray &filter,
+               const Conv2DAttrs &attrs, bool depthwise, FloatArray &out,
+               std::string &error) {
+  const char *op = depthwise ? "depthwiseConv2d" : "conv2d";
+  const detail::FilterNames names = {
+      "filter", "filter", depthwise ? "[KH,KW,C,M] (rank 4)" : "HWIO (rank 4)"};
+  detail::ConvShape s;
+  if (!checkConsistent(input, op, "input", error) ||
+      !checkConsistent(filter, op, "filter", error) ||
+      !detail::checkConvFilter(input.shape, filter.shape, attrs, depthwise, op,
+                               names, s, error) ||
+      !detail::checkConvChannels(filter.shape, attrs, op, names, s, error))
     return false;
-  if (v.rank() == 1 && v.shape[0] == size)
-    return true;
-  error = std::string(op) + ": " + what + " must have shape [" +
-          std::to_string(size) + "], got " + shapeString(v.shape);
-  return false;
-}
-
-/// Transposes a rank-2 array.
-FloatArray transpose2D(const FloatArray &a) {
-  int64_t r = a.shape[0], c = a.shape[1];
-  FloatArray t({c, r});
-  for (int64_t i = 0; i < r; ++i)
-    for (int64_t j = 0; j < c; ++j)
-      t.data[j * r + i] = a.data[i * c + j];
-  return t;
-}
-
-template <typename Fn>
-bool elementwiseBinary(const FloatArray &a, const FloatArray &b, const char *op,
-                       Fn fn, FloatArray &out, std::string &error) {
-  if (!checkConsistent(a, op, "lhs", error) ||
-      !checkConsistent(b, op, "rhs", error))
-    return false;
-  std::vector<int64_t> shape;
-  if (!broadcastShapes(a.shape, b.shape, shape, error)) {
-    error = std::string(op) + ": " + error;
-    return false;
-  }
-  FloatArray result(shape);
-  size_t n = result.data.size();
-  if (a.shape == shape && b.shape == shape) {
-    for (size_t i = 0; i < n; ++i)
-      result.data[i] = fn(a.data[i], b.data[i]);
-  } else if (a.shape == shape && b.rank() == 1 && !shape.empty() &&
-             b.shape[0] == shape.back()) {
-    // The bias-like case: a vector over the last dimension.
-    size_t c = static_cast<size_t>(b.shape[0]);
-    for (size_t i = 0; i < n; ++i)
-      result.data[i] = fn(a.data[i], b.data[c ? i % c : 0]);
-  } else {
-    std::vector<int64_t> ia = broadcastSourceOffsets(a.shape, shape);
-    std::vector<int64_t> ib = broadcastSourceOffsets(b.shape, shape);
-    for (size_t i = 0; i < n; ++i)
-      result.data[i] = fn(a.data[ia[i]], b.data[ib[i]]);
-  }
-  out = std::move(result);
-  return true;
-}
-
-enum class PoolKind { Max, Avg };
-
-bool pool(const FloatArray &input, const Pool2DAttrs &attrs, PoolKind kind,
-          FloatArray &out, std::string &error) {
-  const char *op = kind == PoolKind::Max ? "maxPool" : "avgPool";
-  if (!checkConsistent(input, op, "input", error))
-    return false;
-  WindowGeometry g;
-  if (!computeWindowGeometry(input.shape, attrs.kernel, attrs.strides, Dims2(),
-                             attrs.pads, op, g, error))
-    return false;
-  if (attrs.pads.top >= attrs.kernel.h || attrs.pads.bottom >= attrs.kernel.h ||
-      attrs.pads.left >= attrs.kernel.w || attrs.pads.right >= attrs.kernel.w) {
-    error = std::string(op) +
-            ": padding must be smaller than the kernel (a window would lie "
-            "entirely in the padding)";
-    return false;
-  }
-  const int64_t C = g.channels;
-  FloatArray result({g.batch, g.outH, g.outW, C});
-  std::vector<float> acc(static_cast<size_t>(C));
-  for (int64_t n = 0; n < g.batch; ++n) {
-    for (int64_t oh = 0; oh < g.outH; ++oh) {
-      for (int64_t ow = 0; ow < g.outW; ++ow) {
-        std::fill(acc.begin(), acc.end(),
-                  kind == PoolKind::Max
-                      ? -std::numeric_limits<float>::infinity()
-                      : 0.0f);
-        int64_t count = 0;
-        for (int64_t ky = 0; ky < attrs.kernel.h; ++ky) {
-          int64_t iy = oh * attrs.strides.h - attrs.pads.top + ky;
-          if (iy < 0 || iy >= g.inH)
-            continue;
-          for (int64_t kx = 0; kx < attrs.kernel.w; ++kx) {
-            int64_t ix = ow * attrs.strides.w - attrs.pads.left + kx;
-            if (ix < 0 || ix >= g.inW)
-              continue;
-            const float *x = &input.data[((n * g.inH + iy) * g.inW + ix) * C];
-            ++count;
-            if (kind == PoolKind::Max) {
-              for (int64_t c = 0; c < C; ++c)
-                acc[c] = std::max(acc[c], x[c]);
-            } else {
-              for (int64_t c = 0; c < C; ++c)
-                acc[c] += x[c];
-            }
-          }
-        }
-        float *o = &result.data[((n * g.outH + oh) * g.outW + ow) * C];
-        if (kind == PoolKind::Max) {
-          std::copy(acc.begin(), acc.end(), o);
-        } else {
-          float div = static_cast<float>(
-              attrs.countIncludePad ? attrs.kernel.h * attrs.kernel.w : count);
-          for (int64_t c = 0; c < C; ++c)
-            o[c] = acc[c] / div;
-        }
-      }
-    }
-  }
-  out = std::move(result);
+  // Float accumulates in the output pixel itself (acc == o), so this copies
+  // only if the accumulator type ever changes.
+  const int64_t OC = s.outChannels;
+  out = detail::convWindows<float, /*SkipZeroInputs=*/false>(
+      input, filter, s, [&](const float *acc, int64_t, float *o) {
+        if (acc != o)
+          std::copy(acc, acc + OC, o);
+      });
   return true;
 }
 
@@ -277,132 +189,41 @@ vai::broadcastSourceOffsets(const std::vector<int64_t> &from,
 bool vai::conv2d(const FloatArray &input, const FloatArray &filter,
                  const Conv2DAttrs &attrs, FloatArray &out,
                  std::string &error) {
-  if (!checkConsistent(input, "conv2d", "input", error) ||
-      !checkConsistent(filter, "conv2d", "filter", error))
-    return false;
-  if (filter.rank() != 4) {
-    error = "conv2d: filter must be HWIO (rank 4), got shape " +
-            shapeString(filter.shape);
-    return false;
-  }
-  const int64_t KH = filter.shape[0], KW = filter.shape[1];
-  const int64_t ICg = filter.shape[2], OC = filter.shape[3];
-  WindowGeometry g;
-  if (!computeWindowGeometry(input.shape, {KH, KW}, attrs.strides,
-                             attrs.dilations, attrs.pads, "conv2d", g, error))
-    return false;
-  const int64_t groups = attrs.groups;
-  if (groups <= 0 || g.channels != ICg * groups || OC % groups != 0) {
-    error = "conv2d: input channels " + std::to_string(g.channels) +
-            " do not match filter input channels " + std::to_string(ICg) +
-            " x groups " + std::to_string(groups) + " (filter " +
-            shapeString(filter.shape) + ")";
-    return false;
-  }
-  const int64_t C = g.channels, OCg = OC / groups;
-  FloatArray result({g.batch, g.outH, g.outW, OC});
-  for (int64_t n = 0; n < g.batch; ++n) {
-    for (int64_t oh = 0; oh < g.outH; ++oh) {
-      for (int64_t ow = 0; ow < g.outW; ++ow) {
-        float *o = &result.data[((n * g.outH + oh) * g.outW + ow) * OC];
-        for (int64_t ky = 0; ky < KH; ++ky) {
-          int64_t iy =
-              oh * attrs.strides.h - attrs.pads.top + ky * attrs.dilations.h;
-          if (iy < 0 || iy >= g.inH)
-            continue;
-          for (int64_t kx = 0; kx < KW; ++kx) {
-            int64_t ix =
-                ow * attrs.strides.w - attrs.pads.left + kx * attrs.dilations.w;
-            if (ix < 0 || ix >= g.inW)
-              continue;
-            const float *x = &input.data[((n * g.inH + iy) * g.inW + ix) * C];
-            const float *wTap = &filter.data[(ky * KW + kx) * ICg * OC];
-            for (int64_t grp = 0; grp < groups; ++grp) {
-              float *og = o + grp * OCg;
-              for (int64_t ic = 0; ic < ICg; ++ic) {
-                float xv = x[grp * ICg + ic];
-                const float *w = wTap + ic * OC + grp * OCg;
-                for (int64_t oc = 0; oc < OCg; ++oc)
-                  og[oc] += xv * w[oc];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  out = std::move(result);
-  return true;
+  return convFloat(input, filter, attrs, /*depthwise=*/false, out, error);
 }
 
 bool vai::depthwiseConv2d(const FloatArray &input, const FloatArray &filter,
                           const Conv2DAttrs &attrs, FloatArray &out,
                           std::string &error) {
-  if (!checkConsistent(input, "depthwiseConv2d", "input", error) ||
-      !checkConsistent(filter, "depthwiseConv2d", "filter", error))
-    return false;
-  if (filter.rank() != 4) {
-    error = "depthwiseConv2d: filter must be [KH,KW,C,M] (rank 4), got "
-            "shape " +
-            shapeString(filter.shape);
-    return false;
-  }
-  const int64_t KH = filter.shape[0], KW = filter.shape[1];
-  const int64_t M = filter.shape[3];
-  WindowGeometry g;
-  if (!computeWindowGeometry(input.shape, {KH, KW}, attrs.strides,
-                             attrs.dilations, attrs.pads, "depthwiseConv2d", g,
-                             error))
-    return false;
-  const int64_t C = g.channels;
-  if (filter.shape[2] != C) {
-    error = "depthwiseConv2d: input channels " + std::to_string(C) +
-            " do not match filter channels " + std::to_string(filter.shape[2]);
-    return false;
-  }
-  const int64_t OC = C * M;
-  FloatArray result({g.batch, g.outH, g.outW, OC});
-  for (int64_t n = 0; n < g.batch; ++n) {
-    for (int64_t oh = 0; oh < g.outH; ++oh) {
-      for (int64_t ow = 0; ow < g.outW; ++ow) {
-        float *o = &result.data[((n * g.outH + oh) * g.outW + ow) * OC];
-        for (int64_t ky = 0; ky < KH; ++ky) {
-          int64_t iy =
-              oh * attrs.strides.h - attrs.pads.top + ky * attrs.dilations.h;
-          if (iy < 0 || iy >= g.inH)
-            continue;
-          for (int64_t kx = 0; kx < KW; ++kx) {
-            int64_t ix =
-                ow * attrs.strides.w - attrs.pads.left + kx * attrs.dilations.w;
-            if (ix < 0 || ix >= g.inW)
-              continue;
-            const float *x = &input.data[((n * g.inH + iy) * g.inW + ix) * C];
-            const float *w = &filter.data[(ky * KW + kx) * OC];
-            if (M == 1) {
-              for (int64_t c = 0; c < C; ++c)
-                o[c] += x[c] * w[c];
-            } else {
-              for (int64_t c = 0; c < C; ++c)
-                for (int64_t m = 0; m < M; ++m)
-                  o[c * M + m] += x[c] * w[c * M + m];
-            }
-          }
-        }
-      }
-    }
-  }
-  out = std::move(result);
-  return true;
+  return convFloat(input, filter, attrs, /*depthwise=*/true, out, error);
 }
 
 bool vai::maxPool(const FloatArray &input, const Pool2DAttrs &attrs,
                   FloatArray &out, std::string &error) {
-  return pool(input, attrs, PoolKind::Max, out, error);
+  WindowGeometry g;
+  if (!detail::checkPool(input, attrs, "maxPool", g, error))
+    return false;
+  // Padding is never visited, so it cannot win the max.
+  out = detail::poolWindows(
+      input, g, attrs, -std::numeric_limits<float>::infinity(),
+      [](float acc, float x) { return std::max(acc, x); },
+      [](float acc, int64_t) { return acc; });
+  return true;
 }
 
 bool vai::avgPool(const FloatArray &input, const Pool2DAttrs &attrs,
                   FloatArray &out, std::string &error) {
-  return pool(input, attrs, PoolKind::Avg, out, error);
+  WindowGeometry g;
+  if (!detail::checkPool(input, attrs, "avgPool", g, error))
+    return false;
+  const int64_t fullWindow = attrs.kernel.h * attrs.kernel.w;
+  out = detail::poolWindows(
+      input, g, attrs, 0.0f, [](float acc, float x) { return acc + x; },
+      [&](float acc, int64_t taps) {
+        return acc /
+               static_cast<float>(attrs.countIncludePad ? fullWindow : taps);
+      });
+  return true;
 }
 
 bool vai::matmul(const FloatArray &a, const FloatArray &b, bool transposeA,
@@ -410,20 +231,13 @@ bool vai::matmul(const FloatArray &a, const FloatArray &b, bool transposeA,
   if (!checkConsistent(a, "matmul", "lhs", error) ||
       !checkConsistent(b, "matmul", "rhs", error))
     return false;
-  if (a.rank() != 2 || b.rank() != 2) {
-    error = "matmul: operands must be rank 2, got " + shapeString(a.shape) +
-            " and " + shapeString(b.shape);
+  int64_t M, K, N;
+  if (!detail::checkMatmul(a.shape, b.shape, transposeA, transposeB, "matmul",
+                           M, K, N, error))
     return false;
-  }
   FloatArray at, bt;
-  const FloatArray &A = transposeA ? (at = transpose2D(a)) : a;
-  const FloatArray &B = transposeB ? (bt = transpose2D(b)) : b;
-  const int64_t M = A.shape[0], K = A.shape[1], N = B.shape[1];
-  if (B.shape[0] != K) {
-    error = "matmul: inner dimensions differ: " + shapeString(A.shape) + " x " +
-            shapeString(B.shape) + " (after transposes)";
-    return false;
-  }
+  const FloatArray &A = detail::maybeTransposed(a, transposeA, at);
+  const FloatArray &B = detail::maybeTransposed(b, transposeB, bt);
   FloatArray result({M, N});
   for (int64_t i = 0; i < M; ++i) {
     float *o = &result.data[i * N];
@@ -446,9 +260,9 @@ bool vai::biasAdd(const FloatArray &x, const FloatArray &bias, FloatArray &out,
     error = "biasAdd: input must have rank >= 1";
     return false;
   }
-  if (!checkVector(bias, x.shape.back(), "biasAdd", "bias", error))
+  if (!detail::checkVector(bias, x.shape.back(), "biasAdd", "bias", error))
     return false;
-  return elementwiseBinary(
+  return detail::elementwiseBinary(
       x, bias, "biasAdd", [](float p, float q) { return p + q; }, out, error);
 }
 
@@ -464,10 +278,10 @@ bool vai::batchNormInference(const FloatArray &x, const FloatArray &scale,
     return false;
   }
   int64_t C = x.shape.back();
-  if (!checkVector(scale, C, op, "scale", error) ||
-      !checkVector(offset, C, op, "offset", error) ||
-      !checkVector(mean, C, op, "mean", error) ||
-      !checkVector(variance, C, op, "variance", error))
+  if (!detail::checkVector(scale, C, op, "scale", error) ||
+      !detail::checkVector(offset, C, op, "offset", error) ||
+      !detail::checkVector(mean, C, op, "mean", error) ||
+      !detail::checkVector(variance, C, op, "variance", error))
     return false;
   // Fold into one multiply-add per element, as TF's fused kernel does.
   std::vector<float> mul(static_cast<size_t>(C)), add(static_cast<size_t>(C));
@@ -508,13 +322,13 @@ FloatArray vai::leakyRelu(const FloatArray &x, float alpha) {
 
 bool vai::add(const FloatArray &a, const FloatArray &b, FloatArray &out,
               std::string &error) {
-  return elementwiseBinary(
+  return detail::elementwiseBinary(
       a, b, "add", [](float p, float q) { return p + q; }, out, error);
 }
 
 bool vai::mul(const FloatArray &a, const FloatArray &b, FloatArray &out,
               std::string &error) {
-  return elementwiseBinary(
+  return detail::elementwiseBinary(
       a, b, "mul", [](float p, float q) { return p * q; }, out, error);
 }
 
