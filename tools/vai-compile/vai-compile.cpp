@@ -14,7 +14,7 @@
 #include "vai/Driver/Registration.h"
 #include "vai/Export/XModelExporter.h"
 #include "vai/Import/GraphDefImporter.h"
-#include "vai/Simulator/Npy.h"
+#include "vai/Support/FileIO.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -17,6 +17,7 @@
 #define VAI_SIMULATOR_NPY_H
 
 #include "vai/Simulator/NDArray.h"
+#include "vai/Support/FileIO.h"
 
 #include <string>
 
@@ -52,15 +53,6 @@ bool writeNpy(const std::string &path, const Int8Array &array,
               std::string &error);
 bool writeNpy(const std::string &path, const Int32Array &array,
               std::string &error);
-
-/// Writes `bytes` to `path` with the same atomic protocol (shared with the
-/// .npz writer and the dump code).
-bool writeFileAtomically(const std::string &path, const std::string &bytes,
-                         std::string &error);
-
-/// Reads a whole file; the error names the path.
-bool readWholeFile(const std::string &path, std::string &bytes,
-                   std::string &error);
 
 } // namespace vai
 
