@@ -225,20 +225,364 @@ def Tfg_MatMulOp : Tfg_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
-def Tfg_AddOp : Tfg_Op<"add", [Pure, Commutative,
-    InferTypeOpAdaptor]> {
-  let summary = "Elementwise sum with broadcasting (TF `AddV2`, `Add`)";
+class Tfg_BinaryOp<string mnemonic, string tfNames, list<Trait> traits = []>
+    : Tfg_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
+  let summary = "Elementwise " # mnemonic # " with broadcasting (" # tfNames # ")";
   let description = [{
-    Operands broadcast as in NumPy.
+    Operands broadcast as in NumPy (aligned at the trailing dimension).
 
     ```mlir
-    %y = tfg.add %a, %b : (tensor<?x14x14x16xf32>, tensor<?x14x14x16xf32>)
+    %y = tfg.}] # mnemonic # [{ %a, %b : (tensor<?x14x14x16xf32>, tensor<16xf32>)
          -> tensor<?x14x14x16xf32>
     ```
   }];
   let arguments = (ins Tfg_FloatTensor:$lhs, Tfg_FloatTensor:$rhs);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfg_AddOp : Tfg_BinaryOp<"add", "TF `AddV2`, `Add`; ONNX `Add`", [Commutative]>;
+def Tfg_SubOp : Tfg_BinaryOp<"sub", "TF `Sub`; ONNX `Sub`">;
+def Tfg_MulOp : Tfg_BinaryOp<"mul", "TF `Mul`; ONNX `Mul`", [Commutative]>;
+def Tfg_DivOp : Tfg_BinaryOp<"div", "TF `RealDiv`; ONNX `Div`">;
+def Tfg_MaximumOp : Tfg_BinaryOp<"maximum", "TF `Maximum`; ONNX `Max`", [Commutative]>;
+def Tfg_MinimumOp : Tfg_BinaryOp<"minimum", "TF `Minimum`; ONNX `Min`", [Commutative]>;
+
+def Tfg_PReluOp : Tfg_Op<"prelu", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Parametric ReLU (Keras `PReLU`, ONNX `PRelu`)";
+  let description = [{
+    `x >= 0 ? x : slope * x`; `slope` broadcasts to the input (usually one
+    value per channel, the last dimension).
+
+    ```mlir
+    %y = tfg.prelu %x, %slope : (tensor<?x8x8x4xf32>, tensor<4xf32>) -> tensor<?x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, Tfg_FloatTensor:$slope);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input `,` $slope attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// More activations
+//===----------------------------------------------------------------------===//
+
+def Tfg_SigmoidOp : Tfg_UnaryOp<"sigmoid", "Sigmoid"> {
+  let description = [{
+    `1 / (1 + exp(-x))`.
+
+    ```mlir
+    %y = tfg.sigmoid %x : tensor<?x10xf32>
+    ```
+  }];
+}
+
+def Tfg_TanhOp : Tfg_UnaryOp<"tanh", "Tanh"> {
+  let description = [{
+    ```mlir
+    %y = tfg.tanh %x : tensor<?x10xf32>
+    ```
+  }];
+}
+
+def Tfg_SwishOp : Tfg_UnaryOp<"swish", "Swish"> {
+  let description = [{
+    `x * sigmoid(x)` (TF `swish`, Keras `swish`/`silu`).
+
+    ```mlir
+    %y = tfg.swish %x : tensor<?x10xf32>
+    ```
+  }];
+}
+
+def Tfg_HardSwishOp : Tfg_UnaryOp<"hard_swish", "HardSwish"> {
+  let description = [{
+    `x * relu6(x + 3) / 6` (ONNX `HardSwish`, Keras `hard_swish`).
+
+    ```mlir
+    %y = tfg.hard_swish %x : tensor<?x10xf32>
+    ```
+  }];
+}
+
+def Tfg_HardSigmoidOp : Tfg_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> {
+  let summary = "Piecewise-linear sigmoid (ONNX `HardSigmoid`, Keras `hard_sigmoid`)";
+  let description = [{
+    `max(0, min(1, alpha * x + beta))`; ONNX and Keras default to 0.2, 0.5.
+    The DPU's form is alpha = 1/6, beta = 1/2.
+
+    ```mlir
+    %y = tfg.hard_sigmoid %x {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input,
+      DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+      DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
+
+def Tfg_LeakyReluOp : Tfg_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Leaky ReLU (TF `LeakyRelu`, ONNX `LeakyRelu`)";
+  let description = [{
+    `x >= 0 ? x : alpha * x`. TF defaults alpha to 0.2, ONNX to 0.01: the
+    importers always set it.
+
+    ```mlir
+    %y = tfg.leaky_relu %x {alpha = 0.1 : f32} : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+}
+
+def Tfg_ClipOp : Tfg_Op<"clip", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp to [min, max] (ONNX `Clip`, TF `ClipByValue`)";
+  let description = [{
+    Either bound may be absent. `clip` to [0, 6] is `relu6`; the importers
+    emit `tfg.relu6` for it.
+
+    ```mlir
+    %y = tfg.clip %x {min = -1.0 : f32, max = 1.0 : f32} : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, OptionalAttr<F32Attr>:$min,
+      OptionalAttr<F32Attr>:$max);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Tfg_SoftmaxOp : Tfg_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis (TF `Softmax`, ONNX `Softmax` opset 13)";
+  let description = [{
+    ```mlir
+    %y = tfg.softmax %x {axis = -1 : i64} : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise and transposed convolution
+//===----------------------------------------------------------------------===//
+
+def Tfg_DepthwiseConv2DOp : Tfg_Op<"depthwise_conv2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Depthwise 2-D convolution (TF `DepthwiseConv2dNative`)";
+  let description = [{
+    NHWC input, filter `[kh, kw, in_channels, multiplier]`; output channel
+    `c * multiplier + m` sees only input channel `c`. Optional `bias` and
+    `activation` as for `tfg.conv2d`.
+
+    ```mlir
+    %y = tfg.depthwise_conv2d %x, %w {strides = array<i64: 1, 1>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>}
+         : (tensor<?x8x8x4xf32>, tensor<3x3x4x1xf32>) -> tensor<?x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, Tfg_FloatTensor:$filter,
+      Optional<Tfg_FloatTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad,
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tfg_Conv2DTransposeOp : Tfg_Op<"conv2d_transpose", [Pure]> {
+  let summary = "Transposed 2-D convolution (TF `Conv2DBackpropInput`, ONNX `ConvTranspose`)";
+  let description = [{
+    NHWC input, filter `[kh, kw, out_channels, in_channels]` (TF's layout).
+    The full output of a transposed convolution has `(in - 1) * stride +
+    (k - 1) * dilation + 1` rows; `pad` (`[top, bottom, left, right]`)
+    crops it, and the result type fixes the final size, which may add up to
+    `stride - 1` extra rows at the end (ONNX `output_padding`).
+
+    ```mlir
+    %y = tfg.conv2d_transpose %x, %w {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>}
+         : (tensor<?x4x4x8xf32>, tensor<3x3x4x8xf32>) -> tensor<?x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, Tfg_FloatTensor:$filter,
+      Optional<Tfg_FloatTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad,
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and layout
+//===----------------------------------------------------------------------===//
+
+def Tfg_ReshapeOp : Tfg_Op<"reshape", [Pure]> {
+  let summary = "Reshape (TF `Reshape`, `Squeeze`, `ExpandDims`; ONNX `Reshape`, `Flatten`, `Squeeze`, `Unsqueeze`)";
+  let description = [{
+    Row-major; the result type is the new shape. At most one unknown
+    dimension on each side (the batch).
+
+    ```mlir
+    %y = tfg.reshape %x : (tensor<?x1x1x16xf32>) -> tensor<?x16xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfg_TransposeOp : Tfg_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permute dimensions (TF `Transpose`, ONNX `Transpose`)";
+  let description = [{
+    Output dimension `i` is input dimension `perm[i]`.
+
+    ```mlir
+    %y = tfg.transpose %x {perm = array<i64: 0, 3, 1, 2>}
+         : (tensor<?x8x8x4xf32>) -> tensor<?x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfg_ConcatOp : Tfg_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Concatenate along an axis (TF `ConcatV2`, ONNX `Concat`)";
+  let description = [{
+    ```mlir
+    %y = tfg.concat %a, %b {axis = 3 : i64}
+         : (tensor<?x8x8x4xf32>, tensor<?x8x8x2xf32>) -> tensor<?x8x8x6xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tfg_FloatTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfg_PadMode : I32EnumAttr<"PadMode", "how padding is filled", [
+      I32EnumAttrCase<"constant", 0>,
+      I32EnumAttrCase<"reflect", 1>,
+      I32EnumAttrCase<"edge", 2>
+    ]> {
+  let cppNamespace = "::vai::tfg";
+  let genSpecializedAttr = 0;
+}
+
+def Tfg_PadModeAttr : EnumAttr<Tfg_Dialect, Tfg_PadMode, "pad_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Tfg_PadOp : Tfg_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Pad every dimension (TF `Pad`, `MirrorPad`; ONNX `Pad`)";
+  let description = [{
+    `pads` lists the amounts before each dimension, then after each (ONNX
+    order); negative amounts crop.
+
+    ```mlir
+    %y = tfg.pad %x {pads = array<i64: 0, 1, 1, 0, 0, 1, 1, 0>,
+                     mode = #tfg.pad_mode<constant>, value = 0.0 : f32}
+         : (tensor<?x8x8x4xf32>) -> tensor<?x10x10x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<Tfg_PadModeAttr, "PadMode::constant">:$mode,
+      DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfg_ResizeMode : I32EnumAttr<"ResizeMode", "interpolation", [
+      I32EnumAttrCase<"nearest", 0>,
+      I32EnumAttrCase<"bilinear", 1>
+    ]> {
+  let cppNamespace = "::vai::tfg";
+  let genSpecializedAttr = 0;
+}
+
+def Tfg_ResizeModeAttr : EnumAttr<Tfg_Dialect, Tfg_ResizeMode, "resize_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Tfg_ResizeOp : Tfg_Op<"resize", [Pure]> {
+  let summary = "Spatial resize of NHWC (TF `ResizeBilinear`, `ResizeNearestNeighbor`; ONNX `Resize`, `Upsample`; Keras `UpSampling2D`)";
+  let description = [{
+    The result type gives the output height and width.
+    `coordinate_mode` is ONNX's `coordinate_transformation_mode`
+    (`half_pixel`, `pytorch_half_pixel`, `align_corners`, `asymmetric`,
+    `tf_half_pixel_for_nn`), which also expresses TF's `align_corners` and
+    `half_pixel_centers` flags; `nearest_mode` is ONNX's rounding of
+    nearest (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`).
+
+    ```mlir
+    %y = tfg.resize %x {mode = #tfg.resize_mode<nearest>,
+                        coordinate_mode = "asymmetric", nearest_mode = "floor"}
+         : (tensor<?x8x8x4xf32>) -> tensor<?x16x16x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, Tfg_ResizeModeAttr:$mode,
+      DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_mode,
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfg_DepthToSpaceOp : Tfg_Op<"depth_to_space", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Move channel blocks into space (TF `DepthToSpace`, ONNX `DepthToSpace`)";
+  let description = [{
+    NHWC. `mode` is `DCR` (TF's order, ONNX default) or `CRD` (ONNX,
+    PyTorch's `PixelShuffle`).
+
+    ```mlir
+    %y = tfg.depth_to_space %x {block_size = 2 : i64, mode = "DCR"}
+         : (tensor<?x4x4x16xf32>) -> tensor<?x8x8x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, I64Attr:$block_size,
+      DefaultValuedAttr<StrAttr, "\"DCR\"">:$mode);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Anything else
+//===----------------------------------------------------------------------===//
+
+def Tfg_NodeOp : Tfg_Op<"node", []> {
+  let summary = "A framework node tfg has no op for, kept verbatim";
+  let description = [{
+    Importers keep an unsupported node as `tfg.node` rather than dropping it:
+    its framework, op type and attributes (as a dictionary) survive, so an
+    exporter can write it back and `inspect` can report it by name. No pass
+    looks inside it, and the interpreters reject it with its name.
+
+    ```mlir
+    %y = tfg.node "tf" "Sin" (%x) {attrs = {T = "DT_FLOAT"}} : (tensor<?x4xf32>) -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$framework, StrAttr:$op_type,
+      Variadic<AnyType>:$operands, DefaultValuedAttr<DictionaryAttr, "{}">:$attrs);
+  let results = (outs Variadic<AnyType>:$results);
+  let assemblyFormat = [{
+    $framework $op_type `(` $operands `)` attr-dict `:` functional-type($operands, results)
+  }];
 }
 
 #endif // VAI_TFG_OPS

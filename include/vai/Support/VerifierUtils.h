@@ -30,6 +30,23 @@ inline mlir::LogicalResult checkWindowArray(mlir::Operation *op,
   return mlir::success();
 }
 
+/// Whether a row-major reshape from `input` to `output` can keep every
+/// element: the known sizes must multiply to the same count when both have
+/// the same number of unknown dimensions (an unknown batch on each side).
+inline bool reshapeCompatible(mlir::RankedTensorType input,
+                              mlir::RankedTensorType output) {
+  auto staticCount = [](mlir::RankedTensorType t) {
+    int64_t n = 1;
+    for (int64_t d : t.getShape())
+      if (!mlir::ShapedType::isDynamic(d))
+        n *= d;
+    return n;
+  };
+  if (input.getNumDynamicDims() != output.getNumDynamicDims())
+    return true;
+  return staticCount(input) == staticCount(output);
+}
+
 } // namespace vai
 
 #endif // VAI_SUPPORT_VERIFIERUTILS_H

@@ -239,16 +239,7 @@ LogicalResult ReshapeOp::verify() {
   auto output = cast<RankedTensorType>(getOutput().getType());
   if (input.getElementType() != output.getElementType())
     return emitOpError() << "expects the same fixed-point type in and out";
-  // Sizes other than an unknown batch must multiply to the same count.
-  auto staticCount = [](RankedTensorType t) {
-    int64_t n = 1;
-    for (int64_t d : t.getShape())
-      if (!ShapedType::isDynamic(d))
-        n *= d;
-    return n;
-  };
-  if (input.getNumDynamicDims() == output.getNumDynamicDims() &&
-      staticCount(input) != staticCount(output))
+  if (!vai::reshapeCompatible(input, output))
     return emitOpError() << "changes the number of elements";
   return success();
 }

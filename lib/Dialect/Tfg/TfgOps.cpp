@@ -271,18 +271,17 @@ LogicalResult MatMulOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// AddOp
+// Broadcasting binary ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  auto lhs = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
-  auto rhs = dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
+/// NumPy broadcasting, aligned at the trailing dimension.
+static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
+                                    Value rhsValue,
+                                    SmallVectorImpl<Type> &types) {
+  auto lhs = dyn_cast<RankedTensorType>(lhsValue.getType());
+  auto rhs = dyn_cast<RankedTensorType>(rhsValue.getType());
   if (!lhs || !rhs)
-    return inferError(loc, "add expects ranked operands");
-  // NumPy broadcasting, aligned at the trailing dimension.
+    return inferError(loc, "elementwise ops expect ranked operands");
   int64_t rank = std::max(lhs.getRank(), rhs.getRank());
   SmallVector<int64_t> shape(rank);
   for (int64_t i = 0; i < rank; ++i) {
@@ -299,11 +298,349 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
     else if (ShapedType::isDynamic(l) || ShapedType::isDynamic(r))
       shape[i] = ShapedType::isDynamic(l) ? r : l;
     else
-      return inferError(loc, "add operands do not broadcast: dimension " +
+      return inferError(loc, "operands do not broadcast: dimension " +
                                  Twine(i) + " is " + Twine(l) + " vs " +
                                  Twine(r));
   }
   types.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+template <typename BinaryOp>
+static LogicalResult inferBinary(std::optional<Location> loc,
+                                 typename BinaryOp::Adaptor adaptor,
+                                 SmallVectorImpl<Type> &types) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBinary<AddOp>(loc, adaptor, types);
+}
+LogicalResult SubOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBinary<SubOp>(loc, adaptor, types);
+}
+LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBinary<MulOp>(loc, adaptor, types);
+}
+LogicalResult DivOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBinary<DivOp>(loc, adaptor, types);
+}
+LogicalResult MaximumOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferBinary<MaximumOp>(loc, adaptor, types);
+}
+LogicalResult MinimumOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferBinary<MinimumOp>(loc, adaptor, types);
+}
+
+LogicalResult PReluOp::verify() {
+  // ONNX unidirectional broadcasting: the slope stretches to the input.
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto slope = cast<RankedTensorType>(getSlope().getType());
+  if (slope.getRank() > input.getRank())
+    return emitOpError() << "slope has a higher rank than the input";
+  int64_t offset = input.getRank() - slope.getRank();
+  for (int64_t d = 0; d < slope.getRank(); ++d) {
+    int64_t s = slope.getDimSize(d), x = input.getDimSize(d + offset);
+    if (s != 1 && sizesConflict(s, x))
+      return emitOpError() << "slope dimension " << d << " (" << s
+                           << ") does not broadcast to " << x;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() &&
+      getMin()->convertToFloat() > getMax()->convertToFloat())
+    return emitOpError() << "has min " << getMin()->convertToFloat()
+                         << " > max " << getMax()->convertToFloat();
+  return success();
+}
+
+/// Checks that `axis` (negative counts from the end) names a dimension.
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << "axis " << axis << " is out of range for rank "
+                             << rank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(),
+                    cast<RankedTensorType>(getInput().getType()).getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise and transposed convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult DepthwiseConv2DOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto filter = dyn_cast<RankedTensorType>(adaptor.getFilter().getType());
+  if (!input || !filter || input.getRank() != 4 || filter.getRank() != 4)
+    return inferError(loc, "depthwise_conv2d expects a rank-4 NHWC input and "
+                           "a rank-4 [kh, kw, in, multiplier] filter");
+  if (adaptor.getStrides().size() != 2 || adaptor.getDilations().size() != 2 ||
+      adaptor.getPad().size() != 4 ||
+      llvm::any_of(adaptor.getStrides(), [](int64_t s) { return s <= 0; }))
+    return inferError(loc, "depthwise_conv2d expects 2 positive strides, 2 "
+                           "dilations and 4 pads");
+  int64_t channels = ShapedType::isDynamic(filter.getDimSize(2)) ||
+                             ShapedType::isDynamic(filter.getDimSize(3))
+                         ? ShapedType::kDynamic
+                         : filter.getDimSize(2) * filter.getDimSize(3);
+  types.push_back(windowResultType(input, filter.getShape().take_front(2),
+                                   adaptor.getStrides(), adaptor.getDilations(),
+                                   adaptor.getPad(), channels));
+  return success();
+}
+
+LogicalResult DepthwiseConv2DOp::verify() {
+  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
+      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
+      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto filter = cast<RankedTensorType>(getFilter().getType());
+  if (input.getRank() != 4 || filter.getRank() != 4)
+    return emitOpError() << "expects a rank-4 NHWC input and a rank-4 filter";
+  if (sizesConflict(input.getDimSize(3), filter.getDimSize(2)))
+    return emitOpError() << "input has " << input.getDimSize(3)
+                         << " channels but the filter expects "
+                         << filter.getDimSize(2);
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    auto output = cast<RankedTensorType>(getOutput().getType());
+    if (biasType.getRank() != 1 ||
+        sizesConflict(biasType.getDimSize(0), output.getDimSize(3)))
+      return emitOpError() << "expects one bias per output channel";
+  }
+  return success();
+}
+
+LogicalResult Conv2DTransposeOp::verify() {
+  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
+      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
+      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto filter = cast<RankedTensorType>(getFilter().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getRank() != 4 || filter.getRank() != 4 || output.getRank() != 4)
+    return emitOpError() << "expects rank-4 NHWC input and output and a "
+                            "rank-4 [kh, kw, out, in] filter";
+  if (sizesConflict(input.getDimSize(3), filter.getDimSize(3)))
+    return emitOpError() << "input has " << input.getDimSize(3)
+                         << " channels but the filter expects "
+                         << filter.getDimSize(3);
+  if (sizesConflict(output.getDimSize(3), filter.getDimSize(2)))
+    return emitOpError() << "output has " << output.getDimSize(3)
+                         << " channels but the filter makes "
+                         << filter.getDimSize(2);
+  // Output size = full size - pads + extra, with 0 <= extra < stride.
+  for (int d = 0; d < 2; ++d) {
+    int64_t in = input.getDimSize(1 + d), out = output.getDimSize(1 + d);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
+      continue;
+    int64_t full = (in - 1) * getStrides()[d] +
+                   (filter.getDimSize(d) - 1) * getDilations()[d] + 1;
+    int64_t base = full - getPad()[2 * d] - getPad()[2 * d + 1];
+    if (out < base || out >= base + getStrides()[d])
+      return emitOpError() << "output dimension " << 1 + d << " is " << out
+                           << " but the input, kernel, stride and pads give "
+                           << base << " (up to " << getStrides()[d] - 1
+                           << " more)";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and layout
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  if (!vai::reshapeCompatible(cast<RankedTensorType>(getInput().getType()),
+                              cast<RankedTensorType>(getOutput().getType())))
+    return emitOpError() << "changes the number of elements";
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (!input || int64_t(perm.size()) != input.getRank())
+    return inferError(loc, "transpose expects one perm entry per dimension");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= input.getRank())
+      return inferError(loc, "transpose perm entry " + Twine(p) +
+                                 " is out of range");
+    shape.push_back(input.getDimSize(p));
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  llvm::SmallDenseSet<int64_t> seen;
+  for (int64_t p : getPerm())
+    if (!seen.insert(p).second)
+      return emitOpError() << "perm repeats dimension " << p;
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (adaptor.getInputs().empty())
+    return inferError(loc, "concat expects at least one input");
+  auto first = cast<RankedTensorType>(adaptor.getInputs()[0].getType());
+  int64_t rank = first.getRank(), axis = adaptor.getAxis();
+  if (axis < -rank || axis >= rank)
+    return inferError(loc, "concat axis " + Twine(axis) + " is out of range");
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value v : adaptor.getInputs().drop_front()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() != rank)
+      return inferError(loc, "concat inputs differ in rank");
+    int64_t size = type.getDimSize(axis);
+    shape[axis] = ShapedType::isDynamic(shape[axis]) ||
+                          ShapedType::isDynamic(size)
+                      ? ShapedType::kDynamic
+                      : shape[axis] + size;
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  auto first = cast<RankedTensorType>(getInputs()[0].getType());
+  int64_t rank = first.getRank();
+  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  for (Value v : getInputs().drop_front()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && sizesConflict(type.getDimSize(d), first.getDimSize(d)))
+        return emitOpError() << "inputs differ in dimension " << d
+                             << ", which is not the concat axis";
+  }
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  if (!input || int64_t(pads.size()) != 2 * input.getRank())
+    return inferError(loc, "pad expects 2 pads per dimension");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    int64_t size = input.getDimSize(d);
+    if (!ShapedType::isDynamic(size)) {
+      size += pads[d] + pads[d + input.getRank()];
+      if (size < 0)
+        return inferError(loc, "pad crops dimension " + Twine(d) +
+                                   " below zero");
+    }
+    shape.push_back(size);
+  }
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  int64_t rank = input.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = input.getDimSize(d);
+    if (ShapedType::isDynamic(size))
+      continue;
+    int64_t before = getPads()[d], after = getPads()[d + rank];
+    if (size + before + after < 0)
+      return emitOpError() << "crops dimension " << d << " below zero";
+    // Reflection mirrors without repeating the edge: at most size - 1.
+    if (getMode() == PadMode::reflect && (before >= size || after >= size))
+      return emitOpError() << "reflect padding of dimension " << d
+                           << " must be smaller than its size " << size;
+  }
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getRank() != 4 || output.getRank() != 4)
+    return emitOpError() << "expects rank-4 NHWC input and output";
+  if (sizesConflict(input.getDimSize(0), output.getDimSize(0)) ||
+      sizesConflict(input.getDimSize(3), output.getDimSize(3)))
+    return emitOpError() << "changes the batch or channel dimension";
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_half_pixel_for_nn"},
+                          getCoordinateMode()))
+    return emitOpError() << "unknown coordinate_mode '" << getCoordinateMode()
+                         << "'";
+  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor",
+                           "ceil"},
+                          getNearestMode()))
+    return emitOpError() << "unknown nearest_mode '" << getNearestMode() << "'";
+  return success();
+}
+
+LogicalResult DepthToSpaceOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t b = adaptor.getBlockSize();
+  if (!input || input.getRank() != 4 || b <= 0)
+    return inferError(loc, "depth_to_space expects a rank-4 NHWC input and a "
+                           "positive block size");
+  auto scale = [](int64_t d, int64_t f) {
+    return ShapedType::isDynamic(d) ? d : d * f;
+  };
+  int64_t c = input.getDimSize(3);
+  types.push_back(RankedTensorType::get(
+      {input.getDimSize(0), scale(input.getDimSize(1), b),
+       scale(input.getDimSize(2), b),
+       ShapedType::isDynamic(c) ? c : c / (b * b)},
+      input.getElementType()));
+  return success();
+}
+
+LogicalResult DepthToSpaceOp::verify() {
+  int64_t c = cast<RankedTensorType>(getInput().getType()).getDimSize(3);
+  int64_t b = getBlockSize();
+  if (!ShapedType::isDynamic(c) && c % (b * b))
+    return emitOpError() << c << " channels do not divide into blocks of "
+                         << b << "x" << b;
+  if (getMode() != "DCR" && getMode() != "CRD")
+    return emitOpError() << "mode must be DCR or CRD, got '" << getMode()
+                         << "'";
   return success();
 }
 

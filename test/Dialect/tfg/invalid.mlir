@@ -400,7 +400,7 @@ func.func @matmul_rank(%a: tensor<2x?x16xf32>, %b: tensor<16x10xf32>) {
 //===----------------------------------------------------------------------===//
 
 func.func @add_no_broadcast(%a: tensor<?x14x16xf32>, %b: tensor<?x14x8xf32>) {
-  // expected-error @+2 {{add operands do not broadcast: dimension 2 is 16 vs 8}}
+  // expected-error @+2 {{operands do not broadcast: dimension 2 is 16 vs 8}}
   // expected-error @+1 {{'tfg.add' op failed to infer returned types}}
   %y = tfg.add %a, %b : (tensor<?x14x16xf32>, tensor<?x14x8xf32>) -> tensor<?x14x16xf32>
   return
