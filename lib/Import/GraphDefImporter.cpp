@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
+#include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Proto/GraphDef.h"
 #include "vai/Support/WindowShape.h"
 #include "llvm/ADT/StringMap.h"
@@ -107,6 +108,10 @@ private:
                                           ArrayRef<int64_t> strides,
                                           ArrayRef<int64_t> dilations);
   LogicalResult checkNhwc(const TfNode &node);
+  FailureOr<SmallVector<int64_t>> constInts(const TfNode &node, unsigned i);
+  FailureOr<SmallVector<float>> constFloats(const TfNode &node, unsigned i);
+  LogicalResult convertReshape(const TfNode &node);
+  LogicalResult convertConvTranspose(const TfNode &node);
 
   MLIRContext *context;
   OpBuilder builder;
@@ -393,13 +398,313 @@ LogicalResult Importer::convert(const TfNode &node) {
         builder.getBoolAttr(boolAttr("transpose_b", false)),
         tfg::ActivationAttr::get(context, tfg::Activation::none)));
   }
-  if (op == "AddV2" || op == "Add") {
+  if (op == "AddV2" || op == "Add" || op == "Sub" || op == "Mul" ||
+      op == "RealDiv" || op == "Maximum" || op == "Minimum") {
     auto a = in(0), b = in(1);
     if (failed(a) || failed(b))
       return failure();
+    if (op == "Sub")
+      return finish(createInferred<tfg::SubOp>(builder, loc, *a, *b));
+    if (op == "Mul")
+      return finish(createInferred<tfg::MulOp>(builder, loc, *a, *b));
+    if (op == "RealDiv")
+      return finish(createInferred<tfg::DivOp>(builder, loc, *a, *b));
+    if (op == "Maximum")
+      return finish(createInferred<tfg::MaximumOp>(builder, loc, *a, *b));
+    if (op == "Minimum")
+      return finish(createInferred<tfg::MinimumOp>(builder, loc, *a, *b));
     return finish(createInferred<tfg::AddOp>(builder, loc, *a, *b));
   }
+  if (op == "Sigmoid" || op == "Tanh") {
+    auto x = in(0);
+    if (failed(x))
+      return failure();
+    if (op == "Sigmoid")
+      return finish(tfg::SigmoidOp::create(builder, loc, *x).getOperation());
+    return finish(tfg::TanhOp::create(builder, loc, *x).getOperation());
+  }
+  if (op == "LeakyRelu") {
+    auto x = in(0);
+    if (failed(x))
+      return failure();
+    const TfAttr *alpha = attr(node, "alpha");
+    // TF's registered default (nn_ops.cc).
+    float value = alpha && alpha->kind == TfAttr::Float ? alpha->f : 0.2f;
+    return finish(tfg::LeakyReluOp::create(builder, loc, *x,
+                                           builder.getF32FloatAttr(value))
+                      .getOperation());
+  }
+  if (op == "Softmax") {
+    auto x = in(0);
+    if (failed(x))
+      return failure();
+    return finish(tfg::SoftmaxOp::create(builder, loc, *x,
+                                         builder.getI64IntegerAttr(-1))
+                      .getOperation());
+  }
+  if (op == "DepthwiseConv2dNative") {
+    auto x = in(0), w = in(1);
+    if (failed(x) || failed(w) || failed(checkNhwc(node)))
+      return failure();
+    auto filter = cast<RankedTensorType>((*w).getType());
+    auto strides = window(node, "strides", 1);
+    auto dilations = window(node, "dilations", 1);
+    if (filter.getRank() != 4 || failed(strides) || failed(dilations))
+      return nodeError(node) << "expects a rank-4 filter, strides and dilations";
+    auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
+                       *dilations);
+    if (failed(pad))
+      return failure();
+    return finish(createInferred<tfg::DepthwiseConv2DOp>(
+        builder, loc, *x, *w, Value(), builder.getDenseI64ArrayAttr(*strides),
+        builder.getDenseI64ArrayAttr(*dilations),
+        builder.getDenseI64ArrayAttr(*pad),
+        tfg::ActivationAttr::get(context, tfg::Activation::none)));
+  }
+  if (op == "Conv2DBackpropInput")
+    return convertConvTranspose(node);
+  if (op == "Pad" || op == "PadV2" || op == "MirrorPad") {
+    auto x = in(0);
+    auto paddings = constInts(node, 1);
+    if (failed(x) || failed(paddings))
+      return failure();
+    int64_t rank = cast<RankedTensorType>((*x).getType()).getRank();
+    if (int64_t(paddings->size()) != 2 * rank)
+      return nodeError(node) << "expects paddings of shape [" << rank
+                             << ", 2]";
+    // TF lists [before, after] per dimension; tfg lists befores then afters.
+    SmallVector<int64_t> pads(2 * rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      pads[d] = (*paddings)[2 * d];
+      pads[d + rank] = (*paddings)[2 * d + 1];
+    }
+    tfg::PadMode mode = tfg::PadMode::constant;
+    float value = 0.0f;
+    if (op == "MirrorPad") {
+      const TfAttr *m = attr(node, "mode");
+      if (!m || m->s != "REFLECT")
+        return nodeError(node) << "MirrorPad mode '" << (m ? m->s : "")
+                               << "' is not supported (REFLECT only)";
+      mode = tfg::PadMode::reflect;
+    } else if (op == "PadV2") {
+      auto v = constFloats(node, 2);
+      if (failed(v) || v->size() != 1)
+        return nodeError(node) << "needs a scalar constant_values";
+      value = (*v)[0];
+    }
+    return finish(createInferred<tfg::PadOp>(
+        builder, loc, *x, builder.getDenseI64ArrayAttr(pads),
+        tfg::PadModeAttr::get(context, mode), builder.getF32FloatAttr(value)));
+  }
+  if (op == "ConcatV2") {
+    SmallVector<Value> inputs;
+    unsigned count = 0;
+    for (const std::string &input : node.inputs)
+      count += !parseInput(input).control;
+    if (count < 2)
+      return nodeError(node) << "expects inputs and an axis";
+    for (unsigned i = 0; i + 1 < count; ++i) {
+      auto v = in(i);
+      if (failed(v))
+        return failure();
+      inputs.push_back(*v);
+    }
+    auto axis = constInts(node, count - 1);
+    if (failed(axis) || axis->size() != 1)
+      return nodeError(node) << "needs a scalar constant axis";
+    return finish(createInferred<tfg::ConcatOp>(
+        builder, loc, inputs, builder.getI64IntegerAttr((*axis)[0])));
+  }
+  if (op == "Transpose") {
+    auto x = in(0);
+    auto perm = constInts(node, 1);
+    if (failed(x) || failed(perm))
+      return failure();
+    return finish(createInferred<tfg::TransposeOp>(
+        builder, loc, *x, builder.getDenseI64ArrayAttr(*perm)));
+  }
+  if (op == "Reshape" || op == "Squeeze" || op == "ExpandDims")
+    return convertReshape(node);
+  if (op == "ResizeBilinear" || op == "ResizeNearestNeighbor") {
+    auto x = in(0);
+    auto size = constInts(node, 1);
+    if (failed(x) || failed(size) || size->size() != 2)
+      return nodeError(node) << "needs a constant size [height, width]";
+    auto type = cast<RankedTensorType>((*x).getType());
+    if (type.getRank() != 4)
+      return nodeError(node) << "expects a rank-4 NHWC input";
+    bool alignCorners = boolAttr("align_corners", false);
+    bool halfPixel = boolAttr("half_pixel_centers", false);
+    bool nearest = op == "ResizeNearestNeighbor";
+    // TF's coordinate rules (image_resizer_state.h) in ONNX's terms.
+    StringRef coordinates = alignCorners ? "align_corners"
+                            : halfPixel  ? (nearest ? "tf_half_pixel_for_nn"
+                                                    : "half_pixel")
+                                         : "asymmetric";
+    StringRef rounding = nearest && alignCorners ? "round_prefer_ceil" : "floor";
+    auto resultType = RankedTensorType::get(
+        {type.getDimSize(0), (*size)[0], (*size)[1], type.getDimSize(3)},
+        type.getElementType());
+    return finish(
+        tfg::ResizeOp::create(
+            builder, loc, resultType, *x,
+            tfg::ResizeModeAttr::get(context, nearest
+                                                  ? tfg::ResizeMode::nearest
+                                                  : tfg::ResizeMode::bilinear),
+            builder.getStringAttr(coordinates), builder.getStringAttr(rounding))
+            .getOperation());
+  }
+  if (op == "DepthToSpace") {
+    auto x = in(0);
+    if (failed(x) || failed(checkNhwc(node)))
+      return failure();
+    const TfAttr *block = attr(node, "block_size");
+    if (!block || block->kind != TfAttr::Int)
+      return nodeError(node) << "has no block_size";
+    return finish(createInferred<tfg::DepthToSpaceOp>(
+        builder, loc, *x, builder.getI64IntegerAttr(block->i),
+        builder.getStringAttr("DCR")));
+  }
   return nodeError(node) << "unsupported op '" << op << "'";
+}
+
+FailureOr<SmallVector<int64_t>> Importer::constInts(const TfNode &node,
+                                                     unsigned i) {
+  auto v = operand(node, i);
+  if (failed(v))
+    return failure();
+  DenseElementsAttr attr;
+  auto c = (*v).getDefiningOp<tfg::ConstOp>();
+  if (!c || !(attr = dyn_cast<DenseElementsAttr>(c.getValue())) ||
+      !attr.getElementType().isInteger())
+    return nodeError(node) << "input " << i << " must be an integer constant";
+  SmallVector<int64_t> values;
+  for (const APInt &a : attr.getValues<APInt>())
+    values.push_back(a.getSExtValue());
+  return values;
+}
+
+FailureOr<SmallVector<float>> Importer::constFloats(const TfNode &node,
+                                                    unsigned i) {
+  auto v = operand(node, i);
+  if (failed(v))
+    return failure();
+  auto values = tfg::getConstantFloats(*v);
+  if (!values)
+    return nodeError(node) << "input " << i << " must be a float constant";
+  return *values;
+}
+
+LogicalResult Importer::convertReshape(const TfNode &node) {
+  auto x = operand(node, 0);
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>((*x).getType());
+  SmallVector<int64_t> shape;
+  if (node.op == "Reshape") {
+    auto target = constInts(node, 1);
+    if (failed(target))
+      return failure();
+    // -1 takes what is left; with an unknown batch it stays unknown.
+    int64_t known = 1, count = 1;
+    bool dynamic = false;
+    for (int64_t d : type.getShape()) {
+      if (ShapedType::isDynamic(d))
+        dynamic = true;
+      else
+        count *= d;
+    }
+    int64_t wildcard = -1;
+    for (auto [i, d] : llvm::enumerate(*target)) {
+      if (d == -1) {
+        if (wildcard >= 0)
+          return nodeError(node) << "has more than one -1 in its shape";
+        wildcard = i;
+      }
+      if (d >= 0)
+        known *= d;
+      shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+    }
+    if (wildcard >= 0 && !dynamic) {
+      if (known == 0 || count % known)
+        return nodeError(node) << "cannot reshape " << count
+                               << " elements to the requested shape";
+      shape[wildcard] = count / known;
+    }
+  } else if (node.op == "Squeeze") {
+    const TfAttr *dims = attr(node, "squeeze_dims");
+    llvm::SmallDenseSet<int64_t> squeeze;
+    if (dims)
+      for (int64_t d : dims->listI)
+        squeeze.insert(d < 0 ? d + type.getRank() : d);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      bool drop = squeeze.empty() ? type.getDimSize(d) == 1 : squeeze.count(d);
+      if (drop && type.getDimSize(d) != 1)
+        return nodeError(node) << "cannot squeeze dimension " << d
+                               << " of size " << type.getDimSize(d);
+      if (!drop)
+        shape.push_back(type.getDimSize(d));
+    }
+  } else { // ExpandDims
+    auto axis = constInts(node, 1);
+    if (failed(axis) || axis->size() != 1)
+      return nodeError(node) << "needs a scalar constant axis";
+    int64_t a = (*axis)[0] < 0 ? (*axis)[0] + type.getRank() + 1 : (*axis)[0];
+    shape.assign(type.getShape().begin(), type.getShape().end());
+    if (a < 0 || a > type.getRank())
+      return nodeError(node) << "axis " << (*axis)[0] << " is out of range";
+    shape.insert(shape.begin() + a, 1);
+  }
+  Operation *op = tfg::ReshapeOp::create(
+      builder, nodeLoc(node), RankedTensorType::get(shape, type.getElementType()),
+      *x);
+  if (failed(verify(op)))
+    return nodeError(node) << "has an impossible target shape";
+  values[node.name] = op->getResult(0);
+  return success();
+}
+
+LogicalResult Importer::convertConvTranspose(const TfNode &node) {
+  // Conv2DBackpropInput(input_sizes, filter, out_backprop): the gradient of
+  // a Conv2D, i.e. a transposed convolution of out_backprop.
+  auto sizes = constInts(node, 0);
+  auto w = operand(node, 1), x = operand(node, 2);
+  if (failed(sizes) || failed(w) || failed(x) || failed(checkNhwc(node)))
+    return failure();
+  auto filter = cast<RankedTensorType>((*w).getType());
+  auto input = cast<RankedTensorType>((*x).getType());
+  auto strides = window(node, "strides", 1);
+  auto dilations = window(node, "dilations", 1);
+  if (failed(strides) || failed(dilations))
+    return failure();
+  if (sizes->size() != 4 || filter.getRank() != 4 || input.getRank() != 4)
+    return nodeError(node) << "expects input_sizes of 4 and rank-4 tensors";
+  SmallVector<int64_t> pads(4, 0);
+  const TfAttr *mode = attr(node, "padding");
+  for (int d = 0; d < 2; ++d) {
+    int64_t out = (*sizes)[1 + d];
+    if (mode && mode->s == "SAME") {
+      auto [before, after] = samePadding(out, filter.getDimSize(d),
+                                         (*strides)[d], (*dilations)[d]);
+      pads[2 * d] = before;
+      pads[2 * d + 1] = after;
+    } else if (!mode || mode->s != "VALID") {
+      return nodeError(node) << "padding must be SAME or VALID";
+    }
+  }
+  auto resultType = RankedTensorType::get(
+      {input.getDimSize(0), (*sizes)[1], (*sizes)[2], (*sizes)[3]},
+      input.getElementType());
+  Operation *op = tfg::Conv2DTransposeOp::create(
+      builder, nodeLoc(node), resultType, *x, *w, Value(),
+      builder.getDenseI64ArrayAttr(*strides),
+      builder.getDenseI64ArrayAttr(*dilations),
+      builder.getDenseI64ArrayAttr(pads),
+      tfg::ActivationAttr::get(context, tfg::Activation::none));
+  if (failed(verify(op)))
+    return nodeError(node) << "has inconsistent sizes";
+  values[node.name] = op->getResult(0);
+  return success();
 }
 
 OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
