@@ -9,6 +9,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22
   libprotobuf-dev protobuf-compiler nlohmann-json3-dev
   googletest libgtest-dev python3-numpy
+  libonnx-testdata python3-onnx
 )
 missing=()
 for p in "${packages[@]}"; do

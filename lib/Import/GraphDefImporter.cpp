@@ -11,6 +11,7 @@
 #include "mlir/IR/Verifier.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Import/ImportUtils.h"
 #include "vai/Proto/GraphDef.h"
 #include "vai/Support/WindowShape.h"
 #include "llvm/ADT/StringMap.h"
@@ -51,27 +52,6 @@ InputRef parseInput(StringRef input) {
     ref.node = input.str();
   }
   return ref;
-}
-
-/// Creates an op whose result type is inferred, reporting an inference
-/// failure (bad input shapes) as a diagnostic rather than aborting as the
-/// generated builders do.
-template <typename OpT, typename... Args>
-FailureOr<Operation *> createInferred(OpBuilder &builder, Location loc,
-                                      Args &&...args) {
-  auto placeholder = UnrankedTensorType::get(builder.getF32Type());
-  Operation *op =
-      OpT::create(builder, loc, placeholder, std::forward<Args>(args)...);
-  SmallVector<Type> types;
-  if (failed(OpT::inferReturnTypes(builder.getContext(), loc, op->getOperands(),
-                                   op->getRawDictionaryAttrs(),
-                                   op->getPropertiesStorage(), op->getRegions(),
-                                   types))) {
-    op->erase();
-    return failure();
-  }
-  op->getResult(0).setType(types[0]);
-  return op;
 }
 
 class Importer {

@@ -19,11 +19,11 @@ using namespace vai;
 
 namespace {
 
-/// conv2d and depthwiseConv2d: validation, then the float multiply-add.
+/// conv2d, depthwiseConv2d and conv2dTranspose: validation, then the float
+/// multiply-add. skipZeroInputs is for conv2dTranspose's stuffed zeros.
 bool convFloat(const FloatArray &input, const FloatArray &filter,
-               const Conv2DAttrs &attrs, bool depthwise, FloatArray &out,
-               std::string &error) {
-  const char *op = depthwise ? "depthwiseConv2d" : "conv2d";
+               const Conv2DAttrs &attrs, bool depthwise, const char *op,
+               bool skipZeroInputs, FloatArray &out, std::string &error) {
   const detail::FilterNames names = {
       "filter", "filter", depthwise ? "[KH,KW,C,M] (rank 4)" : "HWIO (rank 4)"};
   detail::ConvShape s;
@@ -36,12 +36,92 @@ bool convFloat(const FloatArray &input, const FloatArray &filter,
   // Float accumulates in the output pixel itself (acc == o), so this copies
   // only if the accumulator type ever changes.
   const int64_t OC = s.outChannels;
-  out = detail::convWindows<float, /*SkipZeroInputs=*/false>(
-      input, filter, s, [&](const float *acc, int64_t, float *o) {
-        if (acc != o)
-          std::copy(acc, acc + OC, o);
-      });
+  auto finish = [&](const float *acc, int64_t, float *o) {
+    if (acc != o)
+      std::copy(acc, acc + OC, o);
+  };
+  out = skipZeroInputs
+            ? detail::convWindows<float, true>(input, filter, s, finish)
+            : detail::convWindows<float, false>(input, filter, s, finish);
   return true;
+}
+
+/// o[M,N] += A[M,K] x B[K,N], all row-major; j innermost so that it
+/// vectorizes (no overlap, as for detail::macRow).
+void matmulAccumulate(const float *__restrict A, const float *__restrict B,
+                      float *__restrict o, int64_t M, int64_t K, int64_t N) {
+  for (int64_t i = 0; i < M; ++i, o += N) {
+    for (int64_t k = 0; k < K; ++k) {
+      float av = A[i * K + k];
+      const float *brow = &B[k * N];
+      for (int64_t j = 0; j < N; ++j)
+        o[j] += av * brow[j];
+    }
+  }
+}
+
+/// The reductions: every element is folded into the accumulator of its
+/// output element by `combine`, starting from `init`; `finish(acc, count)`
+/// then gives the output value from the accumulator and the number of
+/// elements reduced into it.
+template <typename Acc, typename Combine, typename Finish>
+bool reduceAxes(const FloatArray &x, const std::vector<int64_t> &axes,
+                bool keepDims, const char *op, Acc init, Combine combine,
+                Finish finish, FloatArray &out, std::string &error) {
+  if (!checkConsistent(x, op, "input", error))
+    return false;
+  const int64_t rank = static_cast<int64_t>(x.rank());
+  std::vector<bool> reduced(static_cast<size_t>(rank), axes.empty());
+  for (int64_t axis : axes) {
+    int64_t a;
+    if (!detail::normalizeAxis(axis, rank, op, a, error))
+      return false;
+    if (reduced[a]) {
+      error =
+          std::string(op) + ": axis " + std::to_string(axis) + " is repeated";
+      return false;
+    }
+    reduced[a] = true;
+  }
+  std::vector<int64_t> keptShape(x.shape);
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (reduced[d]) {
+      count *= x.shape[d];
+      keptShape[d] = 1;
+    }
+  }
+  std::vector<int64_t> dst = broadcastSourceOffsets(keptShape, x.shape);
+  std::vector<Acc> accs(static_cast<size_t>(shapeNumElements(keptShape)), init);
+  for (size_t i = 0; i < x.data.size(); ++i)
+    accs[dst[i]] = combine(accs[dst[i]], x.data[i]);
+  std::vector<int64_t> outShape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!reduced[d] || keepDims)
+      outShape.push_back(keptShape[d]);
+  FloatArray result(outShape);
+  for (size_t i = 0; i < accs.size(); ++i)
+    result.data[i] = finish(accs[i], count);
+  out = std::move(result);
+  return true;
+}
+
+/// max and min that propagate NaN, as NumPy's maximum/minimum do.
+float maxNaN(float a, float b) { return a > b || std::isnan(a) ? a : b; }
+float minNaN(float a, float b) { return a < b || std::isnan(a) ? a : b; }
+
+/// The one loop of the elementwise unary kernels.
+template <typename Fn> FloatArray mapUnary(const FloatArray &x, Fn fn) {
+  FloatArray r = x;
+  for (float &v : r.data)
+    v = fn(v);
+  return r;
+}
+
+float sigmoidOf(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+
+float hardSigmoidOf(float v, float alpha, float beta) {
+  return std::max(0.0f, std::min(1.0f, alpha * v + beta));
 }
 
 } // namespace
@@ -154,7 +234,7 @@ vai::broadcastSourceOffsets(const std::vector<int64_t> &from,
                             const std::vector<int64_t> &to) {
   size_t rank = to.size();
   size_t lead = rank - from.size();
-  // Stride 0 on broadcast dimensions makes the odometer below reread them.
+  // Stride 0 on broadcast dimensions makes the odometer reread them.
   std::vector<int64_t> stride(rank, 0);
   int64_t s = 1;
   for (size_t i = from.size(); i > 0; --i) {
@@ -162,24 +242,7 @@ vai::broadcastSourceOffsets(const std::vector<int64_t> &from,
       stride[lead + i - 1] = s;
     s *= from[i - 1];
   }
-  int64_t total = shapeNumElements(to);
-  std::vector<int64_t> offsets(
-      static_cast<size_t>(std::max<int64_t>(total, 0)));
-  std::vector<int64_t> index(rank, 0);
-  int64_t off = 0;
-  for (int64_t i = 0; i < total; ++i) {
-    offsets[i] = off;
-    for (size_t d = rank; d > 0; --d) {
-      size_t k = d - 1;
-      ++index[k];
-      off += stride[k];
-      if (index[k] < to[k])
-        break;
-      off -= stride[k] * index[k];
-      index[k] = 0;
-    }
-  }
-  return offsets;
+  return detail::stridedOffsets(to, stride);
 }
 
 //===----------------------------------------------------------------------===//
@@ -189,13 +252,15 @@ vai::broadcastSourceOffsets(const std::vector<int64_t> &from,
 bool vai::conv2d(const FloatArray &input, const FloatArray &filter,
                  const Conv2DAttrs &attrs, FloatArray &out,
                  std::string &error) {
-  return convFloat(input, filter, attrs, /*depthwise=*/false, out, error);
+  return convFloat(input, filter, attrs, /*depthwise=*/false, "conv2d",
+                   /*skipZeroInputs=*/false, out, error);
 }
 
 bool vai::depthwiseConv2d(const FloatArray &input, const FloatArray &filter,
                           const Conv2DAttrs &attrs, FloatArray &out,
                           std::string &error) {
-  return convFloat(input, filter, attrs, /*depthwise=*/true, out, error);
+  return convFloat(input, filter, attrs, /*depthwise=*/true, "depthwiseConv2d",
+                   /*skipZeroInputs=*/false, out, error);
 }
 
 bool vai::maxPool(const FloatArray &input, const Pool2DAttrs &attrs,
@@ -239,15 +304,7 @@ bool vai::matmul(const FloatArray &a, const FloatArray &b, bool transposeA,
   const FloatArray &A = detail::maybeTransposed(a, transposeA, at);
   const FloatArray &B = detail::maybeTransposed(b, transposeB, bt);
   FloatArray result({M, N});
-  for (int64_t i = 0; i < M; ++i) {
-    float *o = &result.data[i * N];
-    for (int64_t k = 0; k < K; ++k) {
-      float av = A.data[i * K + k];
-      const float *brow = &B.data[k * N];
-      for (int64_t j = 0; j < N; ++j)
-        o[j] += av * brow[j];
-    }
-  }
+  matmulAccumulate(A.data.data(), B.data.data(), result.data.data(), M, K, N);
   out = std::move(result);
   return true;
 }
@@ -300,24 +357,15 @@ bool vai::batchNormInference(const FloatArray &x, const FloatArray &scale,
 }
 
 FloatArray vai::relu(const FloatArray &x) {
-  FloatArray r = x;
-  for (float &v : r.data)
-    v = v > 0.0f ? v : 0.0f;
-  return r;
+  return mapUnary(x, [](float v) { return v > 0.0f ? v : 0.0f; });
 }
 
 FloatArray vai::relu6(const FloatArray &x) {
-  FloatArray r = x;
-  for (float &v : r.data)
-    v = std::min(std::max(v, 0.0f), 6.0f);
-  return r;
+  return mapUnary(x, [](float v) { return std::min(std::max(v, 0.0f), 6.0f); });
 }
 
 FloatArray vai::leakyRelu(const FloatArray &x, float alpha) {
-  FloatArray r = x;
-  for (float &v : r.data)
-    v = v >= 0.0f ? v : alpha * v;
-  return r;
+  return mapUnary(x, [=](float v) { return v >= 0.0f ? v : alpha * v; });
 }
 
 bool vai::add(const FloatArray &a, const FloatArray &b, FloatArray &out,
@@ -334,45 +382,717 @@ bool vai::mul(const FloatArray &a, const FloatArray &b, FloatArray &out,
 
 bool vai::meanReduce(const FloatArray &x, const std::vector<int64_t> &axes,
                      bool keepDims, FloatArray &out, std::string &error) {
-  if (!checkConsistent(x, "meanReduce", "input", error))
-    return false;
-  const int64_t rank = static_cast<int64_t>(x.rank());
-  std::vector<bool> reduced(static_cast<size_t>(rank), axes.empty());
-  for (int64_t axis : axes) {
-    int64_t a = axis < 0 ? axis + rank : axis;
-    if (a < 0 || a >= rank) {
-      error = "meanReduce: axis " + std::to_string(axis) +
-              " is out of range for rank " + std::to_string(rank);
-      return false;
-    }
-    if (reduced[a]) {
-      error = "meanReduce: axis " + std::to_string(axis) + " is repeated";
-      return false;
-    }
-    reduced[a] = true;
-  }
   // Sum in double: a global pool over a large map loses precision in float.
-  std::vector<int64_t> keptShape(x.shape);
-  int64_t count = 1;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (reduced[d]) {
-      count *= x.shape[d];
-      keptShape[d] = 1;
+  return reduceAxes(
+      x, axes, keepDims, "meanReduce", 0.0,
+      [](double acc, float v) { return acc + v; },
+      [](double acc, int64_t count) {
+        return count > 0 ? static_cast<float>(acc / count)
+                         : std::numeric_limits<float>::quiet_NaN();
+      },
+      out, error);
+}
+
+bool vai::sumReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+                    bool keepDims, FloatArray &out, std::string &error) {
+  return reduceAxes(
+      x, axes, keepDims, "sumReduce", 0.0,
+      [](double acc, float v) { return acc + v; },
+      [](double acc, int64_t) { return static_cast<float>(acc); }, out, error);
+}
+
+bool vai::maxReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+                    bool keepDims, FloatArray &out, std::string &error) {
+  return reduceAxes(
+      x, axes, keepDims, "maxReduce", -std::numeric_limits<float>::infinity(),
+      maxNaN, [](float acc, int64_t) { return acc; }, out, error);
+}
+
+bool vai::minReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+                    bool keepDims, FloatArray &out, std::string &error) {
+  return reduceAxes(
+      x, axes, keepDims, "minReduce", std::numeric_limits<float>::infinity(),
+      minNaN, [](float acc, int64_t) { return acc; }, out, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary
+//===----------------------------------------------------------------------===//
+
+FloatArray vai::sigmoid(const FloatArray &x) { return mapUnary(x, sigmoidOf); }
+
+FloatArray vai::tanh(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return std::tanh(v); });
+}
+
+FloatArray vai::exp(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return std::exp(v); });
+}
+
+FloatArray vai::log(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return std::log(v); });
+}
+
+FloatArray vai::sqrt(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return std::sqrt(v); });
+}
+
+FloatArray vai::abs(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return std::fabs(v); });
+}
+
+FloatArray vai::neg(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return -v; });
+}
+
+FloatArray vai::hardSigmoid(const FloatArray &x, float alpha, float beta) {
+  return mapUnary(x, [=](float v) { return hardSigmoidOf(v, alpha, beta); });
+}
+
+FloatArray vai::hardSwish(const FloatArray &x) {
+  return mapUnary(x, [](float v) {
+    return v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f));
+  });
+}
+
+FloatArray vai::swish(const FloatArray &x) {
+  return mapUnary(x, [](float v) { return v * sigmoidOf(v); });
+}
+
+FloatArray vai::clip(const FloatArray &x, float lo, float hi) {
+  return mapUnary(x, [=](float v) { return std::min(std::max(v, lo), hi); });
+}
+
+FloatArray vai::elu(const FloatArray &x, float alpha) {
+  // expm1 keeps the precision of exp(x) - 1 near 0.
+  return mapUnary(
+      x, [=](float v) { return v >= 0.0f ? v : alpha * std::expm1(v); });
+}
+
+FloatArray vai::softplus(const FloatArray &x) {
+  // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): e^v never overflows.
+  return mapUnary(x, [](float v) {
+    return std::max(v, 0.0f) + std::log1p(std::exp(-std::fabs(v)));
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary
+//===----------------------------------------------------------------------===//
+
+bool vai::sub(const FloatArray &a, const FloatArray &b, FloatArray &out,
+              std::string &error) {
+  return detail::elementwiseBinary(
+      a, b, "sub", [](float p, float q) { return p - q; }, out, error);
+}
+
+bool vai::div(const FloatArray &a, const FloatArray &b, FloatArray &out,
+              std::string &error) {
+  return detail::elementwiseBinary(
+      a, b, "div", [](float p, float q) { return p / q; }, out, error);
+}
+
+bool vai::maximum(const FloatArray &a, const FloatArray &b, FloatArray &out,
+                  std::string &error) {
+  return detail::elementwiseBinary(a, b, "maximum", maxNaN, out, error);
+}
+
+bool vai::minimum(const FloatArray &a, const FloatArray &b, FloatArray &out,
+                  std::string &error) {
+  return detail::elementwiseBinary(a, b, "minimum", minNaN, out, error);
+}
+
+bool vai::pow(const FloatArray &a, const FloatArray &b, FloatArray &out,
+              std::string &error) {
+  return detail::elementwiseBinary(
+      a, b, "pow", [](float p, float q) { return std::pow(p, q); }, out, error);
+}
+
+bool vai::prelu(const FloatArray &x, const FloatArray &slope, FloatArray &out,
+                std::string &error) {
+  if (!checkConsistent(x, "prelu", "input", error) ||
+      !checkConsistent(slope, "prelu", "slope", error))
+    return false;
+  // Unidirectional: broadcasting must not grow x.
+  std::vector<int64_t> shape;
+  if (!broadcastShapes(x.shape, slope.shape, shape, error) ||
+      shape != x.shape) {
+    error = "prelu: slope shape " + shapeString(slope.shape) +
+            " does not broadcast to the input shape " + shapeString(x.shape);
+    return false;
+  }
+  return detail::elementwiseBinary(
+      x, slope, "prelu", [](float v, float s) { return v >= 0.0f ? v : s * v; },
+      out, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// softmax and logSoftmax: x viewed as [outer, len, inner] and normalized
+/// along len, after subtracting the maximum so that exp cannot overflow.
+bool softmaxImpl(const FloatArray &x, int64_t axis, bool flattenTo2D,
+                 bool logOutput, const char *op, FloatArray &out,
+                 std::string &error) {
+  if (!checkConsistent(x, op, "input", error))
+    return false;
+  int64_t a;
+  if (!detail::normalizeAxis(axis, static_cast<int64_t>(x.rank()), op, a,
+                             error))
+    return false;
+  int64_t outer = 1, len = x.shape[a], inner = 1;
+  for (int64_t d = 0; d < a; ++d)
+    outer *= x.shape[d];
+  for (size_t d = a + 1; d < x.rank(); ++d)
+    inner *= x.shape[d];
+  if (flattenTo2D) {
+    len *= inner;
+    inner = 1;
+  }
+  FloatArray result(x.shape);
+  // An empty dimension anywhere leaves nothing to normalize.
+  for (int64_t o = 0; o < outer && len > 0; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *src = &x.data[o * len * inner + i];
+      float *dst = &result.data[o * len * inner + i];
+      float maxValue = -std::numeric_limits<float>::infinity();
+      for (int64_t k = 0; k < len; ++k)
+        maxValue = std::max(maxValue, src[k * inner]);
+      float sum = 0.0f;
+      for (int64_t k = 0; k < len; ++k) {
+        float e = std::exp(src[k * inner] - maxValue);
+        dst[k * inner] = e;
+        sum += e;
+      }
+      if (logOutput) {
+        float logSum = std::log(sum);
+        for (int64_t k = 0; k < len; ++k)
+          dst[k * inner] = src[k * inner] - maxValue - logSum;
+      } else {
+        for (int64_t k = 0; k < len; ++k)
+          dst[k * inner] /= sum;
+      }
     }
   }
-  std::vector<int64_t> dst = broadcastSourceOffsets(keptShape, x.shape);
-  std::vector<double> sums(static_cast<size_t>(shapeNumElements(keptShape)),
-                           0.0);
-  for (size_t i = 0; i < x.data.size(); ++i)
-    sums[dst[i]] += x.data[i];
-  std::vector<int64_t> outShape;
-  for (int64_t d = 0; d < rank; ++d)
-    if (!reduced[d] || keepDims)
-      outShape.push_back(keptShape[d]);
-  FloatArray result(outShape);
-  for (size_t i = 0; i < sums.size(); ++i)
-    result.data[i] = count > 0 ? static_cast<float>(sums[i] / count)
-                               : std::numeric_limits<float>::quiet_NaN();
+  out = std::move(result);
+  return true;
+}
+
+} // namespace
+
+bool vai::softmax(const FloatArray &x, int64_t axis, bool flattenTo2D,
+                  FloatArray &out, std::string &error) {
+  return softmaxImpl(x, axis, flattenTo2D, /*logOutput=*/false, "softmax", out,
+                     error);
+}
+
+bool vai::logSoftmax(const FloatArray &x, int64_t axis, bool flattenTo2D,
+                     FloatArray &out, std::string &error) {
+  return softmaxImpl(x, axis, flattenTo2D, /*logOutput=*/true, "logSoftmax",
+                     out, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Layout
+//===----------------------------------------------------------------------===//
+
+bool vai::transpose(const FloatArray &x, const std::vector<int64_t> &perm,
+                    FloatArray &out, std::string &error) {
+  return detail::transposeArray(x, perm, "transpose", out, error);
+}
+
+bool vai::concat(const std::vector<const FloatArray *> &inputs, int64_t axis,
+                 FloatArray &out, std::string &error) {
+  return detail::concatArrays(inputs, axis, "concat", out, error);
+}
+
+namespace {
+
+/// Where a padding position t (outside [0, len)) of a dimension reads in
+/// [0, len), or -1 for the constant.
+int64_t padSource(int64_t t, int64_t len, PadMode mode) {
+  switch (mode) {
+  case PadMode::Constant:
+    return -1;
+  case PadMode::Edge:
+    return std::min(std::max<int64_t>(t, 0), len - 1);
+  case PadMode::Reflect: {
+    if (len == 1)
+      return 0;
+    // Mirroring at both ends repeats with period 2 * (len - 1).
+    int64_t period = 2 * (len - 1);
+    int64_t m = ((t % period) + period) % period;
+    return m < len ? m : period - m;
+  }
+  case PadMode::Wrap:
+    return ((t % len) + len) % len;
+  }
+  return -1;
+}
+
+} // namespace
+
+bool vai::pad(const FloatArray &x, const std::vector<int64_t> &pads,
+              PadMode mode, float value, FloatArray &out, std::string &error) {
+  if (!checkConsistent(x, "pad", "input", error))
+    return false;
+  const size_t rank = x.rank();
+  if (pads.size() != 2 * rank) {
+    error = "pad: pads must have 2 x rank = " + std::to_string(2 * rank) +
+            " entries, got " + std::to_string(pads.size());
+    return false;
+  }
+  std::vector<std::vector<int64_t>> maps(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t begin = pads[d], end = pads[d + rank];
+    // Crop first (negative pads), then pad what is left.
+    const int64_t lo = std::max<int64_t>(-begin, 0);
+    const int64_t len = x.shape[d] - lo - std::max<int64_t>(-end, 0);
+    const int64_t before = std::max<int64_t>(begin, 0);
+    const int64_t after = std::max<int64_t>(end, 0);
+    if (len < 0) {
+      error = "pad: pads " + std::to_string(begin) + ", " +
+              std::to_string(end) + " crop more than dimension " +
+              std::to_string(d) + " of " + shapeString(x.shape);
+      return false;
+    }
+    if (len == 0 && mode != PadMode::Constant && before + after > 0) {
+      error = "pad: only constant padding can extend the empty dimension " +
+              std::to_string(d) + " of " + shapeString(x.shape);
+      return false;
+    }
+    std::vector<int64_t> &map = maps[d];
+    map.resize(static_cast<size_t>(before + len + after));
+    for (int64_t j = 0; j < static_cast<int64_t>(map.size()); ++j) {
+      int64_t t = j - before;
+      if (t < 0 || t >= len)
+        t = padSource(t, len, mode);
+      map[j] = t < 0 ? -1 : lo + t;
+    }
+  }
+  out = detail::gatherDims(x, maps, value);
+  return true;
+}
+
+bool vai::depthToSpace(const FloatArray &x, int64_t blockSize,
+                       DepthToSpaceMode mode, bool channelsFirst,
+                       FloatArray &out, std::string &error) {
+  const char *op = "depthToSpace";
+  if (!checkConsistent(x, op, "input", error))
+    return false;
+  if (x.rank() != 4) {
+    error = std::string(op) + ": input must be " +
+            (channelsFirst ? "NCHW" : "NHWC") + " (rank 4), got shape " +
+            shapeString(x.shape);
+    return false;
+  }
+  const int64_t b = blockSize;
+  const int64_t N = x.shape[0];
+  const int64_t C = channelsFirst ? x.shape[1] : x.shape[3];
+  const int64_t H = channelsFirst ? x.shape[2] : x.shape[1];
+  const int64_t W = channelsFirst ? x.shape[3] : x.shape[2];
+  if (b <= 0 || C % (b * b) != 0) {
+    error = std::string(op) + ": " + std::to_string(C) +
+            " channels are not a multiple of blockSize^2 (blockSize " +
+            std::to_string(b) + ")";
+    return false;
+  }
+  const int64_t Cb = C / (b * b);
+  // Split the depth into (block row, block column, channel) or (channel,
+  // block row, block column), move the block factors after H and W, merge.
+  const bool dcr = mode == DepthToSpaceMode::DCR;
+  std::vector<int64_t> split, perm, shape;
+  if (channelsFirst) {
+    split = dcr ? std::vector<int64_t>{N, b, b, Cb, H, W}
+                : std::vector<int64_t>{N, Cb, b, b, H, W};
+    perm = dcr ? std::vector<int64_t>{0, 3, 4, 1, 5, 2}
+               : std::vector<int64_t>{0, 1, 4, 2, 5, 3};
+    shape = {N, Cb, H * b, W * b};
+  } else {
+    split = dcr ? std::vector<int64_t>{N, H, W, b, b, Cb}
+                : std::vector<int64_t>{N, H, W, Cb, b, b};
+    perm = dcr ? std::vector<int64_t>{0, 1, 3, 2, 4, 5}
+               : std::vector<int64_t>{0, 1, 4, 2, 5, 3};
+    shape = {N, H * b, W * b, Cb};
+  }
+  if (!detail::transposeArray(FloatArray(split, x.data), perm, op, out, error))
+    return false;
+  out.shape = shape;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// One resized dimension, in -> out elements. num / den is 1 / scale, kept
+/// as in / out when sizes are given so that coordinates such as
+/// (j + 0.5) * in / out are exact when they are integers or halves (which
+/// nearest rounding must see exactly).
+struct ResizeDim {
+  int64_t in = 0, out = 0;
+  double num = 1, den = 1;
+  /// The output length the coordinate modes see: in * scale, maybe
+  /// fractional.
+  double outLength = 0;
+  /// Scale 1: copied, whatever the mode.
+  bool identity = false;
+};
+
+double sourceCoordinate(const ResizeDim &r, ResizeCoordinateMode mode,
+                        int64_t j) {
+  switch (mode) {
+  case ResizeCoordinateMode::HalfPixel:
+    return (j + 0.5) * r.num / r.den - 0.5;
+  case ResizeCoordinateMode::PytorchHalfPixel:
+    return r.outLength > 1 ? (j + 0.5) * r.num / r.den - 0.5 : 0.0;
+  case ResizeCoordinateMode::AlignCorners:
+    return r.outLength > 1 ? j * double(r.in - 1) / (r.outLength - 1) : 0.0;
+  case ResizeCoordinateMode::Asymmetric:
+    return j * r.num / r.den;
+  case ResizeCoordinateMode::TfHalfPixelForNN:
+    return (j + 0.5) * r.num / r.den;
+  }
+  return 0.0;
+}
+
+int64_t clampIndex(double i, int64_t in) {
+  return static_cast<int64_t>(
+      std::min(std::max(i, 0.0), static_cast<double>(in - 1)));
+}
+
+int64_t nearestIndex(double c, ResizeNearestMode mode, int64_t in) {
+  switch (mode) {
+  case ResizeNearestMode::RoundPreferFloor:
+    return clampIndex(std::ceil(c - 0.5), in);
+  case ResizeNearestMode::RoundPreferCeil:
+    return clampIndex(std::floor(c + 0.5), in);
+  case ResizeNearestMode::Floor:
+    return clampIndex(std::floor(c), in);
+  case ResizeNearestMode::Ceil:
+    return clampIndex(std::ceil(c), in);
+  }
+  return 0;
+}
+
+/// Linear interpolation along dimension d: output index j blends input
+/// indices lo[j] and hi[j] with weight w[j] on hi.
+FloatArray lerpAlong(const FloatArray &x, size_t d,
+                     const std::vector<int64_t> &lo,
+                     const std::vector<int64_t> &hi,
+                     const std::vector<double> &w) {
+  std::vector<int64_t> shape = x.shape;
+  const int64_t in = shape[d], out = static_cast<int64_t>(lo.size());
+  shape[d] = out;
+  int64_t outer = 1, inner = 1;
+  for (size_t k = 0; k < d; ++k)
+    outer *= shape[k];
+  for (size_t k = d + 1; k < shape.size(); ++k)
+    inner *= shape[k];
+  FloatArray result(shape);
+  if (result.data.empty())
+    return result;
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t j = 0; j < out; ++j) {
+      const float *a = &x.data[(o * in + lo[j]) * inner];
+      const float *b = &x.data[(o * in + hi[j]) * inner];
+      float *dst = &result.data[(o * out + j) * inner];
+      for (int64_t k = 0; k < inner; ++k)
+        dst[k] = static_cast<float>((1.0 - w[j]) * a[k] + w[j] * b[k]);
+    }
+  }
+  return result;
+}
+
+bool resizeImpl(const FloatArray &x, const ResizeAttrs &attrs, const char *op,
+                FloatArray &out, std::string &error) {
+  if (!checkConsistent(x, op, "input", error))
+    return false;
+  const size_t rank = x.rank();
+  const bool byScales = !attrs.scales.empty();
+  const size_t given = byScales ? attrs.scales.size() : attrs.sizes.size();
+  if (byScales == !attrs.sizes.empty() || given != rank) {
+    error = std::string(op) +
+            ": give exactly one of scales and sizes, one entry per "
+            "dimension of " +
+            shapeString(x.shape);
+    return false;
+  }
+  std::vector<ResizeDim> dims(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    ResizeDim &r = dims[d];
+    r.in = x.shape[d];
+    if (byScales) {
+      double scale = attrs.scales[d];
+      if (!(scale > 0) || !std::isfinite(scale)) {
+        error = std::string(op) + ": scale " + std::to_string(scale) +
+                " of dimension " + std::to_string(d) + " is not positive";
+        return false;
+      }
+      r.outLength = r.in * scale;
+      r.out = static_cast<int64_t>(std::floor(r.outLength));
+      r.den = scale;
+      r.identity = scale == 1.0;
+    } else {
+      r.out = attrs.sizes[d];
+      r.outLength = static_cast<double>(r.out);
+      r.num = static_cast<double>(r.in);
+      r.den = static_cast<double>(r.out);
+      r.identity = r.out == r.in;
+    }
+    if (r.out < 0 || (r.out == 0) != (r.in == 0)) {
+      error = std::string(op) + ": dimension " + std::to_string(d) +
+              " cannot be resized from " + std::to_string(r.in) + " to " +
+              std::to_string(r.out);
+      return false;
+    }
+  }
+  if (attrs.mode == ResizeMode::Nearest) {
+    std::vector<std::vector<int64_t>> maps(rank);
+    for (size_t d = 0; d < rank; ++d) {
+      const ResizeDim &r = dims[d];
+      maps[d].resize(static_cast<size_t>(r.out));
+      for (int64_t j = 0; j < r.out; ++j)
+        maps[d][j] =
+            r.identity
+                ? j
+                : nearestIndex(sourceCoordinate(r, attrs.coordinateMode, j),
+                               attrs.nearestMode, r.in);
+    }
+    out = detail::gatherDims(x, maps, 0.0f);
+    return true;
+  }
+  // N-linear is separable: one linear pass per changed dimension.
+  FloatArray result = x;
+  for (size_t d = 0; d < rank; ++d) {
+    const ResizeDim &r = dims[d];
+    if (r.identity)
+      continue;
+    std::vector<int64_t> lo(r.out), hi(r.out);
+    std::vector<double> w(r.out);
+    for (int64_t j = 0; j < r.out; ++j) {
+      double c = sourceCoordinate(r, attrs.coordinateMode, j);
+      double f = std::floor(c);
+      lo[j] = clampIndex(f, r.in);
+      hi[j] = clampIndex(f + 1, r.in);
+      w[j] = c - f;
+    }
+    result = lerpAlong(result, d, lo, hi, w);
+  }
+  out = std::move(result);
+  return true;
+}
+
+} // namespace
+
+bool vai::resize(const FloatArray &x, const ResizeAttrs &attrs, FloatArray &out,
+                 std::string &error) {
+  return resizeImpl(x, attrs, "resize", out, error);
+}
+
+bool vai::resizeSpatial(const FloatArray &x, const ResizeAttrs &attrs,
+                        FloatArray &out, std::string &error) {
+  const char *op = "resizeSpatial";
+  if (x.rank() != 4) {
+    error = std::string(op) + ": input must be NHWC (rank 4), got shape " +
+            shapeString(x.shape);
+    return false;
+  }
+  if (attrs.scales.size() + attrs.sizes.size() != 2) {
+    error =
+        std::string(op) + ": give exactly one of scales and sizes, for H and W";
+    return false;
+  }
+  // The same resize with N and C unchanged.
+  ResizeAttrs full = attrs;
+  if (!attrs.scales.empty())
+    full.scales = {1.0f, attrs.scales[0], attrs.scales[1], 1.0f};
+  else
+    full.sizes = {x.shape[0], attrs.sizes[0], attrs.sizes[1], x.shape[3]};
+  return resizeImpl(x, full, op, out, error);
+}
+
+bool vai::resizeTF(const FloatArray &x, int64_t outH, int64_t outW,
+                   bool bilinear, bool alignCorners, bool halfPixelCenters,
+                   FloatArray &out, std::string &error) {
+  const char *op = "resizeTF";
+  if (x.rank() != 4) {
+    error = std::string(op) + ": input must be NHWC (rank 4), got shape " +
+            shapeString(x.shape);
+    return false;
+  }
+  if (alignCorners && halfPixelCenters) {
+    error = std::string(op) +
+            ": align_corners and half_pixel_centers are exclusive";
+    return false;
+  }
+  ResizeAttrs attrs;
+  attrs.sizes = {x.shape[0], outH, outW, x.shape[3]};
+  if (bilinear) {
+    attrs.mode = ResizeMode::Linear;
+    attrs.coordinateMode = alignCorners ? ResizeCoordinateMode::AlignCorners
+                           : halfPixelCenters
+                               ? ResizeCoordinateMode::HalfPixel
+                               : ResizeCoordinateMode::Asymmetric;
+  } else {
+    attrs.mode = ResizeMode::Nearest;
+    // TF rounds align_corners coordinates with roundf (half away from zero,
+    // and coordinates are >= 0) and floors the others.
+    attrs.coordinateMode = alignCorners ? ResizeCoordinateMode::AlignCorners
+                           : halfPixelCenters
+                               ? ResizeCoordinateMode::TfHalfPixelForNN
+                               : ResizeCoordinateMode::Asymmetric;
+    attrs.nearestMode = alignCorners ? ResizeNearestMode::RoundPreferCeil
+                                     : ResizeNearestMode::Floor;
+  }
+  return resizeImpl(x, attrs, op, out, error);
+}
+
+//===----------------------------------------------------------------------===//
+// Transposed convolution and batched matmul
+//===----------------------------------------------------------------------===//
+
+bool vai::conv2dTranspose(const FloatArray &input, const FloatArray &filter,
+                          const Conv2DTransposeAttrs &attrs, FloatArray &out,
+                          std::string &error) {
+  const char *op = "conv2dTranspose";
+  if (!checkConsistent(input, op, "input", error) ||
+      !checkConsistent(filter, op, "filter", error))
+    return false;
+  if (input.rank() != 4 || filter.rank() != 4) {
+    error = std::string(op) +
+            ": input must be NHWC and filter [KH,KW,OC/groups,C] (rank 4), "
+            "got " +
+            shapeString(input.shape) + " and " + shapeString(filter.shape);
+    return false;
+  }
+  const Dims2 s = attrs.strides, d = attrs.dilations;
+  const Dims2 extra = attrs.outputPadding;
+  const Pads2 &p = attrs.pads;
+  if (s.h <= 0 || s.w <= 0 || d.h <= 0 || d.w <= 0) {
+    error = std::string(op) + ": strides and dilations must be positive";
+    return false;
+  }
+  if (p.top < 0 || p.bottom < 0 || p.left < 0 || p.right < 0 || extra.h < 0 ||
+      extra.w < 0) {
+    error = std::string(op) + ": pads and output padding must be non-negative";
+    return false;
+  }
+  const int64_t N = input.shape[0], H = input.shape[1], W = input.shape[2],
+                C = input.shape[3];
+  const int64_t KH = filter.shape[0], KW = filter.shape[1],
+                OCg = filter.shape[2];
+  const int64_t G = attrs.groups;
+  if (G <= 0 || filter.shape[3] != C || C % G != 0) {
+    error = std::string(op) + ": input channels " + std::to_string(C) +
+            " do not match filter input channels " +
+            std::to_string(filter.shape[3]) + " split into groups " +
+            std::to_string(G);
+    return false;
+  }
+  const int64_t effH = (KH - 1) * d.h + 1, effW = (KW - 1) * d.w + 1;
+  const int64_t OH = (H - 1) * s.h + effH + extra.h - p.top - p.bottom;
+  const int64_t OW = (W - 1) * s.w + effW + extra.w - p.left - p.right;
+  if (H <= 0 || W <= 0 || KH <= 0 || KW <= 0 || OH <= 0 || OW <= 0) {
+    error = std::string(op) + ": input " + shapeString(input.shape) +
+            " and filter " + shapeString(filter.shape) +
+            " give an empty output";
+    return false;
+  }
+  // A transposed conv is the VALID conv, at stride 1, of the input spread
+  // sh/sw apart (zeros between) with the spatially flipped filter. Input
+  // row iy lands on row iy*sh + effH - 1 - top, so that output row oy sums
+  // w[ky] * x[iy] over iy*sh + ky*dh - top == oy; rows that land outside
+  // are cropped by the pads.
+  const int64_t SH = OH + effH - 1, SW = OW + effW - 1;
+  FloatArray spread({N, SH, SW, C});
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t iy = 0; iy < H; ++iy) {
+      int64_t r = iy * s.h + effH - 1 - p.top;
+      if (r < 0 || r >= SH)
+        continue;
+      for (int64_t ix = 0; ix < W; ++ix) {
+        int64_t c = ix * s.w + effW - 1 - p.left;
+        if (c < 0 || c >= SW)
+          continue;
+        const float *src = &input.data[((n * H + iy) * W + ix) * C];
+        std::copy(src, src + C, &spread.data[((n * SH + r) * SW + c) * C]);
+      }
+    }
+  // Flipped and regrouped into conv2d's grouped HWIO layout.
+  const int64_t Cg = C / G, OC = OCg * G;
+  FloatArray flipped({KH, KW, Cg, OC});
+  for (int64_t ky = 0; ky < KH; ++ky)
+    for (int64_t kx = 0; kx < KW; ++kx) {
+      const float *w =
+          &filter.data[((KH - 1 - ky) * KW + (KW - 1 - kx)) * OCg * C];
+      float *f = &flipped.data[(ky * KW + kx) * Cg * OC];
+      for (int64_t g = 0; g < G; ++g)
+        for (int64_t ic = 0; ic < Cg; ++ic)
+          for (int64_t m = 0; m < OCg; ++m)
+            f[ic * OC + g * OCg + m] = w[m * C + g * Cg + ic];
+    }
+  Conv2DAttrs conv;
+  conv.dilations = d;
+  conv.groups = G;
+  // Skipping zero inputs skips the spread's zeros, which are no inputs of
+  // the definition (and real zeros, which differs only for inf/NaN weights).
+  return convFloat(spread, flipped, conv, /*depthwise=*/false, op,
+                   /*skipZeroInputs=*/true, out, error);
+}
+
+bool vai::batchMatmul(const FloatArray &a, const FloatArray &b, FloatArray &out,
+                      std::string &error) {
+  const char *op = "batchMatmul";
+  if (!checkConsistent(a, op, "lhs", error) ||
+      !checkConsistent(b, op, "rhs", error))
+    return false;
+  if (a.rank() == 0 || b.rank() == 0) {
+    error = std::string(op) + ": operands must have rank >= 1, got " +
+            shapeString(a.shape) + " and " + shapeString(b.shape);
+    return false;
+  }
+  // NumPy's promotion of vectors to matrices.
+  std::vector<int64_t> as = a.shape, bs = b.shape;
+  const bool vectorA = as.size() == 1, vectorB = bs.size() == 1;
+  if (vectorA)
+    as.insert(as.begin(), 1);
+  if (vectorB)
+    bs.push_back(1);
+  const int64_t M = as[as.size() - 2], K = as.back();
+  const int64_t N = bs.back();
+  if (bs[bs.size() - 2] != K) {
+    error = std::string(op) +
+            ": inner dimensions differ: " + shapeString(a.shape) + " x " +
+            shapeString(b.shape);
+    return false;
+  }
+  std::vector<int64_t> batchA(as.begin(), as.end() - 2);
+  std::vector<int64_t> batchB(bs.begin(), bs.end() - 2);
+  std::vector<int64_t> batch;
+  if (!broadcastShapes(batchA, batchB, batch, error)) {
+    error = std::string(op) + ": batch dimensions: " + error;
+    return false;
+  }
+  std::vector<int64_t> offA = broadcastSourceOffsets(batchA, batch);
+  std::vector<int64_t> offB = broadcastSourceOffsets(batchB, batch);
+  std::vector<int64_t> shape = batch;
+  shape.push_back(M);
+  shape.push_back(N);
+  FloatArray result(shape);
+  for (size_t i = 0; i < offA.size(); ++i)
+    matmulAccumulate(a.data.data() + offA[i] * M * K,
+                     b.data.data() + offB[i] * K * N,
+                     result.data.data() + i * M * N, M, K, N);
+  if (vectorB)
+    result.shape.pop_back();
+  if (vectorA)
+    result.shape.erase(result.shape.end() - (vectorB ? 1 : 2));
   out = std::move(result);
   return true;
 }

@@ -8,7 +8,9 @@
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Simulator/FixedKernels.h"
 #include "vai/Simulator/FloatKernels.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include <limits>
 
 using namespace mlir;
 
@@ -128,7 +130,29 @@ private:
                           const Pool2DAttrs &attrs, RuntimeValue &out);
   LogicalResult fixedAdd(Operation *op, Value lhs, Value rhs, Value output,
                          quant::Nonlinear nonlinear, RuntimeValue &out);
-  LogicalResult floatActivation(tfg::Activation act, FloatArray &x);
+  void floatActivation(tfg::Activation act, FloatArray &x);
+  /// Runs a fallible float kernel `fn(out, error)` and stores its result.
+  template <typename Fn>
+  LogicalResult floatKernel(Operation *op, RuntimeValue &out, Fn fn) {
+    FloatArray result;
+    if (failed(check(op, fn(result, error))))
+      return failure();
+    out = RuntimeValue::ofFloat(std::move(result));
+    return success();
+  }
+  /// Conv-like ops: the kernel, then bias and activation.
+  template <typename Fn>
+  LogicalResult floatLayer(Operation *op, Value bias, tfg::Activation act,
+                           RuntimeValue &out, Fn fn) {
+    FloatArray result;
+    if (failed(check(op, fn(result, error))))
+      return failure();
+    if (bias && failed(check(op, biasAdd(result, f(bias), result, error))))
+      return failure();
+    floatActivation(act, result);
+    out = RuntimeValue::ofFloat(std::move(result));
+    return success();
+  }
 
   llvm::DenseMap<Value, RuntimeValue> &env;
   llvm::DenseMap<Operation *, RuntimeValue> &constants;
@@ -202,18 +226,21 @@ LogicalResult OpEvaluator::fixedAdd(Operation *op, Value lhs, Value rhs,
   return success();
 }
 
-LogicalResult OpEvaluator::floatActivation(tfg::Activation act, FloatArray &x) {
+void OpEvaluator::floatActivation(tfg::Activation act, FloatArray &x) {
   if (act == tfg::Activation::relu)
     x = relu(x);
   else if (act == tfg::Activation::relu6)
     x = relu6(x);
   else if (act == tfg::Activation::leaky_relu)
-    x = leakyRelu(x, 0.2f);
-  return success();
+    x = leakyRelu(x, 0.2f); // TF's default alpha; no attribute carries it yet
 }
 
 LogicalResult OpEvaluator::evaluate(Operation *op,
                                     std::vector<RuntimeValue> &results) {
+  if (auto node = dyn_cast<tfg::NodeOp>(op))
+    return op->emitError() << "interpreter: cannot run '" << node.getFramework()
+                           << "' op '" << node.getOpType()
+                           << "', which the importer kept verbatim";
   // Every op the interpreter knows has exactly one result.
   if (op->getNumResults() != 1)
     return op->emitError() << "interpreter: no implementation for '"
@@ -238,28 +265,55 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::Conv2DOp o) {
-        if (failed(check(op, conv2d(f(o.getInput()), f(o.getFilter()),
-                                    convAttrs(o.getStrides(), o.getDilations(),
-                                              o.getPad()),
-                                    fo, error))))
-          return failure();
-        if (Value bias = o.getBias())
-          if (failed(check(op, biasAdd(fo, f(bias), fo, error))))
-            return failure();
-        floatActivation(o.getActivation(), fo);
-        setFloat(std::move(fo));
-        return success();
+        return floatLayer(op, o.getBias(), o.getActivation(), out,
+                          [&](FloatArray &r, std::string &e) {
+                            return conv2d(f(o.getInput()), f(o.getFilter()),
+                                          convAttrs(o.getStrides(),
+                                                    o.getDilations(), o.getPad()),
+                                          r, e);
+                          });
+      })
+      .Case([&](tfg::DepthwiseConv2DOp o) {
+        return floatLayer(op, o.getBias(), o.getActivation(), out,
+                          [&](FloatArray &r, std::string &e) {
+                            return depthwiseConv2d(
+                                f(o.getInput()), f(o.getFilter()),
+                                convAttrs(o.getStrides(), o.getDilations(),
+                                          o.getPad()),
+                                r, e);
+                          });
+      })
+      .Case([&](tfg::Conv2DTransposeOp o) {
+        auto filter = cast<RankedTensorType>(o.getFilter().getType());
+        const FloatArray &x = f(o.getInput());
+        Conv2DTransposeAttrs attrs;
+        attrs.strides = dims2(o.getStrides());
+        attrs.dilations = dims2(o.getDilations());
+        attrs.pads = pads4(o.getPad());
+        // The result type fixes the size; the rows beyond the formula are
+        // ONNX's output_padding.
+        auto resultType = cast<RankedTensorType>(o.getType());
+        int64_t extra[2];
+        for (int d = 0; d < 2; ++d) {
+          int64_t base = (x.shape[1 + d] - 1) * o.getStrides()[d] +
+                         (filter.getDimSize(d) - 1) * o.getDilations()[d] + 1 -
+                         o.getPad()[2 * d] - o.getPad()[2 * d + 1];
+          extra[d] = resultType.getDimSize(1 + d) - base;
+        }
+        attrs.outputPadding = {extra[0], extra[1]};
+        return floatLayer(op, o.getBias(), o.getActivation(), out,
+                          [&](FloatArray &r, std::string &e) {
+                            return conv2dTranspose(x, f(o.getFilter()), attrs,
+                                                   r, e);
+                          });
       })
       .Case([&](tfg::MatMulOp o) {
-        if (failed(check(op, matmul(f(o.getA()), f(o.getB()), o.getTransposeA(),
-                                    o.getTransposeB(), fo, error))))
-          return failure();
-        if (Value bias = o.getBias())
-          if (failed(check(op, biasAdd(fo, f(bias), fo, error))))
-            return failure();
-        floatActivation(o.getActivation(), fo);
-        setFloat(std::move(fo));
-        return success();
+        return floatLayer(op, o.getBias(), o.getActivation(), out,
+                          [&](FloatArray &r, std::string &e) {
+                            return matmul(f(o.getA()), f(o.getB()),
+                                          o.getTransposeA(), o.getTransposeB(),
+                                          r, e);
+                          });
       })
       .Case([&](tfg::BiasAddOp o) {
         if (failed(
@@ -313,10 +367,143 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::AddOp o) {
-        if (failed(check(op, add(f(o.getLhs()), f(o.getRhs()), fo, error))))
-          return failure();
-        setFloat(std::move(fo));
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return add(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::SubOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return sub(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::MulOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return mul(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::DivOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return div(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::MaximumOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return maximum(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::MinimumOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return minimum(f(o.getLhs()), f(o.getRhs()), r, e);
+        });
+      })
+      .Case([&](tfg::PReluOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return prelu(f(o.getInput()), f(o.getSlope()), r, e);
+        });
+      })
+      .Case([&](tfg::SigmoidOp o) {
+        setFloat(sigmoid(f(o.getInput())));
         return success();
+      })
+      .Case([&](tfg::TanhOp o) {
+        setFloat(vai::tanh(f(o.getInput())));
+        return success();
+      })
+      .Case([&](tfg::SwishOp o) {
+        setFloat(swish(f(o.getInput())));
+        return success();
+      })
+      .Case([&](tfg::HardSwishOp o) {
+        setFloat(hardSwish(f(o.getInput())));
+        return success();
+      })
+      .Case([&](tfg::HardSigmoidOp o) {
+        setFloat(hardSigmoid(f(o.getInput()), o.getAlpha().convertToFloat(),
+                             o.getBeta().convertToFloat()));
+        return success();
+      })
+      .Case([&](tfg::LeakyReluOp o) {
+        setFloat(leakyRelu(f(o.getInput()), o.getAlpha().convertToFloat()));
+        return success();
+      })
+      .Case([&](tfg::ClipOp o) {
+        float inf = std::numeric_limits<float>::infinity();
+        setFloat(clip(f(o.getInput()),
+                      o.getMin() ? o.getMin()->convertToFloat() : -inf,
+                      o.getMax() ? o.getMax()->convertToFloat() : inf));
+        return success();
+      })
+      .Case([&](tfg::SoftmaxOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return softmax(f(o.getInput()), o.getAxis(), false, r, e);
+        });
+      })
+      .Case([&](tfg::ReshapeOp o) {
+        const FloatArray &in = f(o.getInput());
+        auto shape = resolveShape(cast<ShapedType>(o.getType()), in.numElements());
+        if (failed(shape))
+          return LogicalResult(op->emitError()
+                               << "interpreter: cannot reshape "
+                               << shapeString(in.shape) << " to " << o.getType());
+        setFloat(FloatArray(*shape, in.data));
+        return success();
+      })
+      .Case([&](tfg::TransposeOp o) {
+        std::vector<int64_t> perm(o.getPerm().begin(), o.getPerm().end());
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return transpose(f(o.getInput()), perm, r, e);
+        });
+      })
+      .Case([&](tfg::ConcatOp o) {
+        std::vector<const FloatArray *> inputs;
+        for (Value v : o.getInputs())
+          inputs.push_back(&f(v));
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return concat(inputs, o.getAxis(), r, e);
+        });
+      })
+      .Case([&](tfg::PadOp o) {
+        std::vector<int64_t> pads(o.getPads().begin(), o.getPads().end());
+        PadMode mode = o.getMode() == tfg::PadMode::reflect ? PadMode::Reflect
+                       : o.getMode() == tfg::PadMode::edge  ? PadMode::Edge
+                                                            : PadMode::Constant;
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return pad(f(o.getInput()), pads, mode, o.getValue().convertToFloat(),
+                     r, e);
+        });
+      })
+      .Case([&](tfg::ResizeOp o) {
+        auto type = cast<RankedTensorType>(o.getType());
+        ResizeAttrs attrs;
+        attrs.mode = o.getMode() == tfg::ResizeMode::nearest
+                         ? ResizeMode::Nearest
+                         : ResizeMode::Linear;
+        attrs.coordinateMode =
+            llvm::StringSwitch<ResizeCoordinateMode>(o.getCoordinateMode())
+                .Case("pytorch_half_pixel", ResizeCoordinateMode::PytorchHalfPixel)
+                .Case("align_corners", ResizeCoordinateMode::AlignCorners)
+                .Case("asymmetric", ResizeCoordinateMode::Asymmetric)
+                .Case("tf_half_pixel_for_nn",
+                      ResizeCoordinateMode::TfHalfPixelForNN)
+                .Default(ResizeCoordinateMode::HalfPixel);
+        attrs.nearestMode =
+            llvm::StringSwitch<ResizeNearestMode>(o.getNearestMode())
+                .Case("round_prefer_ceil", ResizeNearestMode::RoundPreferCeil)
+                .Case("floor", ResizeNearestMode::Floor)
+                .Case("ceil", ResizeNearestMode::Ceil)
+                .Default(ResizeNearestMode::RoundPreferFloor);
+        attrs.sizes = {type.getDimSize(1), type.getDimSize(2)};
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return resizeSpatial(f(o.getInput()), attrs, r, e);
+        });
+      })
+      .Case([&](tfg::DepthToSpaceOp o) {
+        DepthToSpaceMode mode = o.getMode() == "CRD" ? DepthToSpaceMode::CRD
+                                                     : DepthToSpaceMode::DCR;
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return depthToSpace(f(o.getInput()), o.getBlockSize(), mode,
+                              /*channelsFirst=*/false, r, e);
+        });
       })
       .Case([&](prune::MaskOp o) {
         fo = f(o.getInput());

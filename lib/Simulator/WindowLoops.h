@@ -6,8 +6,9 @@
 // a window reads, so that logic lives here once; the kernels only supply
 // what differs: the accumulator type, the per-tap arithmetic and how an
 // output pixel is finished (copy, divide, requantize). Matmul's operand
-// checks and the elementwise ops' broadcasting loop are shared the same way
-// at the end.
+// checks, the elementwise ops' broadcasting loop and the type-independent
+// data movement (transpose, concat, per-dimension gathers) are shared the
+// same way at the end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -279,6 +280,33 @@ bool checkVector(const NDArray<T> &v, int64_t size, const char *op,
   return false;
 }
 
+/// For every element of a tensor of shape `shape` (row-major), the flat
+/// offset sum(index[d] * stride[d]) of what it reads: the odometer behind
+/// broadcasting (stride 0 rereads a dimension) and transposition (permuted
+/// strides).
+inline std::vector<int64_t> stridedOffsets(const std::vector<int64_t> &shape,
+                                           const std::vector<int64_t> &stride) {
+  const size_t rank = shape.size();
+  int64_t total = shapeNumElements(shape);
+  std::vector<int64_t> offsets(
+      static_cast<size_t>(std::max<int64_t>(total, 0)));
+  std::vector<int64_t> index(rank, 0);
+  int64_t off = 0;
+  for (int64_t i = 0; i < total; ++i) {
+    offsets[i] = off;
+    for (size_t d = rank; d > 0; --d) {
+      size_t k = d - 1;
+      ++index[k];
+      off += stride[k];
+      if (index[k] < shape[k])
+        break;
+      off -= stride[k] * index[k];
+      index[k] = 0;
+    }
+  }
+  return offsets;
+}
+
 /// out = fn(a, b) elementwise with NumPy broadcasting.
 template <typename T, typename Fn>
 bool elementwiseBinary(const NDArray<T> &a, const NDArray<T> &b, const char *op,
@@ -351,6 +379,153 @@ const NDArray<T> &maybeTransposed(const NDArray<T> &a, bool transpose,
     for (int64_t j = 0; j < c; ++j)
       scratch.data[j * r + i] = a.data[i * c + j];
   return scratch;
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement: type-independent, so the fixed-point kernels can reuse it
+//===----------------------------------------------------------------------===//
+
+/// `axis` in [-rank, rank) made non-negative; false with "<op>: axis A is out
+/// of range for rank R" otherwise.
+inline bool normalizeAxis(int64_t axis, int64_t rank, const char *op,
+                          int64_t &result, std::string &error) {
+  result = axis < 0 ? axis + rank : axis;
+  if (result >= 0 && result < rank)
+    return true;
+  error = std::string(op) + ": axis " + std::to_string(axis) +
+          " is out of range for rank " + std::to_string(rank);
+  return false;
+}
+
+/// out.shape[i] = x.shape[perm[i]] (ONNX Transpose; an empty perm reverses
+/// the dimensions, ONNX's default).
+template <typename T>
+bool transposeArray(const NDArray<T> &x, std::vector<int64_t> perm,
+                    const char *op, NDArray<T> &out, std::string &error) {
+  if (!checkConsistent(x, op, "input", error))
+    return false;
+  const size_t rank = x.rank();
+  if (perm.empty())
+    for (size_t i = rank; i > 0; --i)
+      perm.push_back(static_cast<int64_t>(i - 1));
+  std::vector<bool> seen(rank, false);
+  bool valid = perm.size() == rank;
+  for (size_t i = 0; valid && i < rank; ++i) {
+    valid =
+        perm[i] >= 0 && perm[i] < static_cast<int64_t>(rank) && !seen[perm[i]];
+    if (valid)
+      seen[perm[i]] = true;
+  }
+  if (!valid) {
+    error = std::string(op) + ": perm " + shapeString(perm) +
+            " is not a permutation of the " + std::to_string(rank) +
+            " dimensions of " + shapeString(x.shape);
+    return false;
+  }
+  std::vector<int64_t> shape(rank), stride(rank);
+  const std::vector<int64_t> inStride = x.strides();
+  for (size_t i = 0; i < rank; ++i) {
+    shape[i] = x.shape[perm[i]];
+    stride[i] = inStride[perm[i]];
+  }
+  NDArray<T> result(shape);
+  std::vector<int64_t> src = stridedOffsets(shape, stride);
+  for (size_t i = 0; i < src.size(); ++i)
+    result.data[i] = x.data[src[i]];
+  out = std::move(result);
+  return true;
+}
+
+/// Concatenation along `axis` (negative counts from the end); every input
+/// has the same rank (>= 1) and the same dimensions off the axis.
+template <typename T>
+bool concatArrays(const std::vector<const NDArray<T> *> &inputs, int64_t axis,
+                  const char *op, NDArray<T> &out, std::string &error) {
+  if (inputs.empty()) {
+    error = std::string(op) + ": needs at least one input";
+    return false;
+  }
+  for (const NDArray<T> *in : inputs) {
+    if (!in) {
+      error = std::string(op) + ": null input";
+      return false;
+    }
+    if (!checkConsistent(*in, op, "input", error))
+      return false;
+  }
+  const std::vector<int64_t> &first = inputs[0]->shape;
+  const int64_t rank = static_cast<int64_t>(first.size());
+  int64_t a;
+  if (!normalizeAxis(axis, rank, op, a, error))
+    return false;
+  std::vector<int64_t> shape = first;
+  shape[a] = 0;
+  for (const NDArray<T> *in : inputs) {
+    bool match = in->rank() == first.size();
+    for (int64_t d = 0; match && d < rank; ++d)
+      match = d == a || in->shape[d] == first[d];
+    if (!match) {
+      error = std::string(op) + ": input shapes " + shapeString(first) +
+              " and " + shapeString(in->shape) + " differ off axis " +
+              std::to_string(a);
+      return false;
+    }
+    shape[a] += in->shape[a];
+  }
+  // Each input contributes one contiguous chunk per index of the dimensions
+  // before the axis.
+  int64_t outer = 1;
+  for (int64_t d = 0; d < a; ++d)
+    outer *= shape[d];
+  NDArray<T> result(shape);
+  T *dst = result.data.data();
+  for (int64_t o = 0; o < outer; ++o) {
+    for (const NDArray<T> *in : inputs) {
+      size_t chunk = outer ? in->data.size() / static_cast<size_t>(outer) : 0;
+      const T *src = in->data.data() + o * chunk;
+      dst = std::copy(src, src + chunk, dst);
+    }
+  }
+  out = std::move(result);
+  return true;
+}
+
+template <typename T>
+void gatherDimsFrom(const T *src, const std::vector<std::vector<int64_t>> &maps,
+                    const std::vector<int64_t> &srcStride,
+                    const std::vector<int64_t> &dstBlock, size_t d, T *dst) {
+  const std::vector<int64_t> &map = maps[d];
+  if (d + 1 == maps.size()) {
+    for (size_t j = 0; j < map.size(); ++j)
+      if (map[j] >= 0)
+        dst[j] = src[map[j] * srcStride[d]];
+    return;
+  }
+  for (size_t j = 0; j < map.size(); ++j)
+    if (map[j] >= 0)
+      gatherDimsFrom(src + map[j] * srcStride[d], maps, srcStride, dstBlock,
+                     d + 1, dst + j * dstBlock[d]);
+}
+
+/// out[i0, i1, ...] = x[maps[0][i0], maps[1][i1], ...], or `fill` where an
+/// index is -1: an independent index map per dimension, which is what pad,
+/// crop and nearest-neighbour resize are. The maps must index within x.
+template <typename T>
+NDArray<T> gatherDims(const NDArray<T> &x,
+                      const std::vector<std::vector<int64_t>> &maps, T fill) {
+  std::vector<int64_t> shape;
+  for (const std::vector<int64_t> &map : maps)
+    shape.push_back(static_cast<int64_t>(map.size()));
+  NDArray<T> result(shape, fill);
+  if (result.data.empty())
+    return result;
+  if (maps.empty()) {
+    result.data[0] = x.data[0];
+    return result;
+  }
+  gatherDimsFrom(x.data.data(), maps, x.strides(), result.strides(), 0,
+                 result.data.data());
+  return result;
 }
 
 } // namespace vai::detail

@@ -4,7 +4,9 @@
 // The compute kernels of the float interpreter for the tfg level. Layouts are
 // TensorFlow's (the DPU's): activations NHWC, conv filters HWIO, depthwise
 // filters HW-I-multiplier. Accumulation is in float, in the natural order, so
-// results match TF/onnxruntime to float tolerance, not bit for bit.
+// results match TF/onnxruntime to float tolerance, not bit for bit. Kernels
+// without a layout (elementwise, softmax, transpose, concat, pad, resize,
+// batched matmul, reductions) are rank-general with ONNX semantics.
 //
 // Every kernel validates shapes and returns false with a message naming the
 // kernel and the mismatch; on success `out` is fully overwritten.
@@ -16,6 +18,7 @@
 
 #include "vai/Simulator/NDArray.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +44,18 @@ struct Conv2DAttrs {
   Dims2 dilations;
   Pads2 pads;
   /// Grouped convolution: filter input channels = input channels / groups.
+  int64_t groups = 1;
+};
+
+/// Transposed convolution (ONNX ConvTranspose, TF Conv2DBackpropInput).
+struct Conv2DTransposeAttrs {
+  Dims2 strides;
+  Dims2 dilations;
+  /// Cropped from each side of the full output (ONNX pads).
+  Pads2 pads;
+  /// Extra rows/columns after the full output (ONNX output_padding).
+  Dims2 outputPadding = {0, 0};
+  /// Input and output channels split into this many independent groups.
   int64_t groups = 1;
 };
 
@@ -150,9 +165,198 @@ bool add(const FloatArray &a, const FloatArray &b, FloatArray &out,
 bool mul(const FloatArray &a, const FloatArray &b, FloatArray &out,
          std::string &error);
 
-/// Mean over `axes` (negative axes count from the end; empty = all axes).
+/// Reductions over `axes` (negative axes count from the end; empty = all
+/// axes), ONNX ReduceMean/Sum/Max/Min. Over an empty set the mean is NaN,
+/// the sum 0, the max -inf and the min +inf. Mean and sum accumulate in
+/// double.
 bool meanReduce(const FloatArray &x, const std::vector<int64_t> &axes,
                 bool keepDims, FloatArray &out, std::string &error);
+bool sumReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+               bool keepDims, FloatArray &out, std::string &error);
+bool maxReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+               bool keepDims, FloatArray &out, std::string &error);
+bool minReduce(const FloatArray &x, const std::vector<int64_t> &axes,
+               bool keepDims, FloatArray &out, std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary (ONNX definitions; no shape to check)
+//===----------------------------------------------------------------------===//
+
+FloatArray sigmoid(const FloatArray &x);
+FloatArray tanh(const FloatArray &x);
+FloatArray exp(const FloatArray &x);
+FloatArray log(const FloatArray &x);
+FloatArray sqrt(const FloatArray &x);
+FloatArray abs(const FloatArray &x);
+FloatArray neg(const FloatArray &x);
+/// max(0, min(1, alpha * x + beta)); ONNX defaults alpha 0.2, beta 0.5.
+FloatArray hardSigmoid(const FloatArray &x, float alpha = 0.2f,
+                       float beta = 0.5f);
+/// x * max(0, min(1, x / 6 + 0.5)).
+FloatArray hardSwish(const FloatArray &x);
+/// x * sigmoid(x) (TF swish/SiLU).
+FloatArray swish(const FloatArray &x);
+/// min(max(x, lo), hi): an absent ONNX bound is an infinity; lo > hi gives
+/// hi everywhere, as ONNX specifies.
+FloatArray clip(const FloatArray &x,
+                float lo = -std::numeric_limits<float>::infinity(),
+                float hi = std::numeric_limits<float>::infinity());
+/// x for x >= 0, alpha * (exp(x) - 1) otherwise.
+FloatArray elu(const FloatArray &x, float alpha = 1.0f);
+/// log(1 + exp(x)), without overflow for large x.
+FloatArray softplus(const FloatArray &x);
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary, NumPy broadcasting (add and mul are above)
+//===----------------------------------------------------------------------===//
+
+bool sub(const FloatArray &a, const FloatArray &b, FloatArray &out,
+         std::string &error);
+bool div(const FloatArray &a, const FloatArray &b, FloatArray &out,
+         std::string &error);
+bool maximum(const FloatArray &a, const FloatArray &b, FloatArray &out,
+             std::string &error);
+bool minimum(const FloatArray &a, const FloatArray &b, FloatArray &out,
+             std::string &error);
+/// a ^ b (std::pow).
+bool pow(const FloatArray &a, const FloatArray &b, FloatArray &out,
+         std::string &error);
+/// x for x >= 0, slope * x otherwise; slope must broadcast to x's shape
+/// (ONNX unidirectional broadcasting), so the output has x's shape.
+bool prelu(const FloatArray &x, const FloatArray &slope, FloatArray &out,
+           std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Softmax
+//===----------------------------------------------------------------------===//
+
+/// Softmax along `axis` (ONNX opset >= 13, default -1). With flattenTo2D, the
+/// opset < 13 form (default axis 1): x viewed as [prod(dims before axis),
+/// prod(dims from axis)] and normalized over each row.
+bool softmax(const FloatArray &x, int64_t axis, bool flattenTo2D,
+             FloatArray &out, std::string &error);
+/// log(softmax(x)), computed as x - max - log(sum(exp(x - max))).
+bool logSoftmax(const FloatArray &x, int64_t axis, bool flattenTo2D,
+                FloatArray &out, std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Layout (reshape needs no kernel: the row-major data is unchanged)
+//===----------------------------------------------------------------------===//
+
+/// out.shape[i] = x.shape[perm[i]]; an empty perm reverses the dimensions.
+bool transpose(const FloatArray &x, const std::vector<int64_t> &perm,
+               FloatArray &out, std::string &error);
+
+/// Concatenation along `axis` (negative counts from the end). Pointers, so
+/// that large activations are not copied into a vector first.
+bool concat(const std::vector<const FloatArray *> &inputs, int64_t axis,
+            FloatArray &out, std::string &error);
+
+enum class PadMode { Constant, Reflect, Edge, Wrap };
+
+/// ONNX Pad: `pads` = [begin_0, ..., begin_{r-1}, end_0, ..., end_{r-1}].
+/// Negative pads crop; as in onnxruntime the crop comes first, so reflect,
+/// edge and wrap use the cropped extent. Reflect mirrors without repeating
+/// the edge and, like NumPy, keeps reflecting when a pad exceeds the
+/// dimension.
+bool pad(const FloatArray &x, const std::vector<int64_t> &pads, PadMode mode,
+         float value, FloatArray &out, std::string &error);
+
+enum class DepthToSpaceMode {
+  /// Depth is split as (block row, block column, channel): ONNX default, TF.
+  DCR,
+  /// Depth is split as (channel, block row, block column).
+  CRD,
+};
+
+/// ONNX DepthToSpace. channelsFirst: x is [N,C,H,W] (ONNX's layout) and the
+/// output [N,C/b^2,H*b,W*b]; otherwise x is [N,H,W,C] (TF's layout) and the
+/// output [N,H*b,W*b,C/b^2], element for element the same op transposed.
+bool depthToSpace(const FloatArray &x, int64_t blockSize, DepthToSpaceMode mode,
+                  bool channelsFirst, FloatArray &out, std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+enum class ResizeMode { Nearest, Linear };
+
+/// How output coordinate x maps to input coordinate x_in (ONNX
+/// coordinate_transformation_mode); scale = output / input length.
+enum class ResizeCoordinateMode {
+  /// (x + 0.5) / scale - 0.5.
+  HalfPixel,
+  /// HalfPixel, or 0 when the output length is 1.
+  PytorchHalfPixel,
+  /// x * (in - 1) / (out - 1), or 0 when the output length is 1.
+  AlignCorners,
+  /// x / scale.
+  Asymmetric,
+  /// (x + 0.5) / scale (ONNX opset 11-17; TF nearest with
+  /// half_pixel_centers).
+  TfHalfPixelForNN,
+};
+
+/// Rounding of x_in for ResizeMode::Nearest (ONNX nearest_mode).
+enum class ResizeNearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+
+/// ONNX Resize without roi (no tf_crop_and_resize), cubic or antialias.
+/// Exactly one of `scales` and `sizes` is given, one entry per resized
+/// dimension. With scales, the output length is floor(in * scale) and the
+/// coordinate mapping uses the given scale; align_corners and
+/// pytorch_half_pixel then use in * scale, possibly fractional, as the
+/// output length, as ONNX's reference implementation does. With sizes,
+/// scale = size / in exactly. Input coordinates are clamped to the input
+/// (edge values extend it). Linear is N-linear over the dimensions that
+/// change; a dimension with scale 1 (or size = in) is copied unchanged.
+struct ResizeAttrs {
+  ResizeMode mode = ResizeMode::Nearest;
+  ResizeCoordinateMode coordinateMode = ResizeCoordinateMode::HalfPixel;
+  ResizeNearestMode nearestMode = ResizeNearestMode::RoundPreferFloor;
+  std::vector<float> scales;
+  std::vector<int64_t> sizes;
+};
+
+/// Resize every dimension of x: scales/sizes have rank(x) entries.
+bool resize(const FloatArray &x, const ResizeAttrs &attrs, FloatArray &out,
+            std::string &error);
+
+/// Resize H and W of an NHWC x: scales/sizes have 2 entries (H, W).
+bool resizeSpatial(const FloatArray &x, const ResizeAttrs &attrs,
+                   FloatArray &out, std::string &error);
+
+/// TF ResizeBilinear (bilinear) / ResizeNearestNeighbor of an NHWC x to
+/// [N, outH, outW, C], through resize(): bilinear is Linear with
+/// align_corners -> AlignCorners, half_pixel_centers -> HalfPixel, neither
+/// -> Asymmetric; nearest is AlignCorners + RoundPreferCeil (TF's roundf),
+/// TfHalfPixelForNN + Floor, or Asymmetric + Floor.
+bool resizeTF(const FloatArray &x, int64_t outH, int64_t outW, bool bilinear,
+              bool alignCorners, bool halfPixelCenters, FloatArray &out,
+              std::string &error);
+
+//===----------------------------------------------------------------------===//
+// Transposed convolution and batched matmul
+//===----------------------------------------------------------------------===//
+
+/// input [N,H,W,C], filter [KH,KW,OC/groups,C] (TF Conv2DBackpropInput's
+/// layout; ONNX ConvTranspose's [C,OC/groups,KH,KW] transposed by (2,3,1,0))
+/// -> [N,OH,OW,OC]. Input pixel (iy, ix) adds x * w[ky][kx] to the full
+/// output at (iy*sh + ky*dh, ix*sw + kx*dw); the output is that full map,
+/// extended by outputPadding at the bottom/right and cropped by pads:
+///   OH = (H - 1) * sh + (KH - 1) * dh + 1 + outputPadding.h - top - bottom
+/// and likewise OW. Group g maps input channels [g*C/G, (g+1)*C/G) to output
+/// channels [g*OC/G, (g+1)*OC/G). For TF's explicit output shape with SAME or
+/// VALID: pads = the forward conv's padding of OH, outputPadding = OH - the
+/// formula with outputPadding 0.
+bool conv2dTranspose(const FloatArray &input, const FloatArray &filter,
+                     const Conv2DTransposeAttrs &attrs, FloatArray &out,
+                     std::string &error);
+
+/// ONNX MatMul (numpy.matmul): a [..., M, K] x b [..., K, N] -> [..., M, N]
+/// with the batch dimensions broadcast; a 1-D a is [1, K] and a 1-D b is
+/// [K, 1], and that dimension is dropped from the output.
+bool batchMatmul(const FloatArray &a, const FloatArray &b, FloatArray &out,
+                 std::string &error);
 
 } // namespace vai
 

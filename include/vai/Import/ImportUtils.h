@@ -1,0 +1,37 @@
+//===- ImportUtils.h - Helpers shared by the importers ----------*- C++ -*-===//
+
+#ifndef VAI_IMPORT_IMPORTUTILS_H
+#define VAI_IMPORT_IMPORTUTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+#include <utility>
+
+namespace vai {
+
+/// Creates an op whose result type is inferred, reporting an inference
+/// failure (bad input shapes) as a diagnostic rather than aborting as the
+/// generated builders do.
+template <typename OpT, typename... Args>
+mlir::FailureOr<mlir::Operation *>
+createInferred(mlir::OpBuilder &builder, mlir::Location loc, Args &&...args) {
+  auto placeholder = mlir::UnrankedTensorType::get(builder.getF32Type());
+  mlir::Operation *op =
+      OpT::create(builder, loc, placeholder, std::forward<Args>(args)...);
+  llvm::SmallVector<mlir::Type> types;
+  if (mlir::failed(OpT::inferReturnTypes(
+          builder.getContext(), loc, op->getOperands(),
+          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+          op->getRegions(), types))) {
+    op->erase();
+    return mlir::failure();
+  }
+  op->getResult(0).setType(types[0]);
+  return op;
+}
+
+} // namespace vai
+
+#endif // VAI_IMPORT_IMPORTUTILS_H
