@@ -7,6 +7,7 @@
 #include "vai/Driver/Registration.h"
 #include "vai/Export/XModelExporter.h"
 #include "vai/Import/GraphDefImporter.h"
+#include "vai/Import/OnnxImporter.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
 #include "llvm/Support/CommandLine.h"
@@ -27,11 +28,20 @@ llvm::cl::opt<bool> graphdefText(
     "graphdef-text", llvm::cl::cat(category),
     llvm::cl::desc("import-graphdef: read text format even without a .pbtxt "
                    "extension"));
-llvm::cl::opt<std::string>
-    inputNpy("input", llvm::cl::cat(category), llvm::cl::value_desc("file.npy"),
-             llvm::cl::desc("interpret-*: the input tensor (.npy, float)"));
+llvm::cl::opt<bool> onnxKeepUnsupported(
+    "onnx-keep-unsupported", llvm::cl::cat(category),
+    llvm::cl::desc("import-onnx: keep ops the importer does not know as "
+                   "tfg.node \"onnx\" \"<OpType>\" instead of failing"));
+llvm::cl::list<std::string> inputNpy(
+    "input", llvm::cl::cat(category), llvm::cl::CommaSeparated,
+    llvm::cl::value_desc("a.npy,b.npy"),
+    llvm::cl::desc("interpret-*: the input tensors (.npy, float), one per "
+                   "function argument"));
+llvm::cl::opt<unsigned> outputIndex(
+    "output-index", llvm::cl::cat(category), llvm::cl::init(0),
+    llvm::cl::desc("interpret-*: which result to write (default: the first)"));
 
-/// Runs @main of `op` on the --input tensor and writes its first result.
+/// Runs @main of `op` on the --input tensors and writes one result.
 LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
   auto module = dyn_cast<ModuleOp>(op);
   auto func = module ? module.lookupSymbol<func::FuncOp>("main") : nullptr;
@@ -50,19 +60,23 @@ LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
     return func.emitError() << "interpret-float expects a float (tfg) "
                                "function; this one is quantized, use "
                                "--interpret-fixed";
-  if (inputNpy.empty())
-    return func.emitError() << "no input tensor: pass --input=<file.npy>";
-  FloatArray input;
+  if (inputNpy.size() != func.getNumArguments())
+    return func.emitError() << "the function takes " << func.getNumArguments()
+                            << " inputs but --input names " << inputNpy.size();
+  std::vector<FloatArray> inputs(inputNpy.size());
   std::string error;
-  if (!readNpyFloat(inputNpy, input, error))
-    return func.emitError() << error;
-  auto outputs = interpretFunction(func, {input});
+  for (auto [path, input] : llvm::zip(inputNpy, inputs))
+    if (!readNpyFloat(path, input, error))
+      return func.emitError() << error;
+  auto outputs = interpretFunction(func, inputs);
   if (failed(outputs))
     return failure();
-  if (outputs->empty())
-    return func.emitError() << "the function returns nothing";
+  if (outputIndex >= outputs->size())
+    return func.emitError() << "the function has " << outputs->size()
+                            << " results; --output-index " << outputIndex
+                            << " names none";
   std::string bytes;
-  if (!serializeNpy(outputs->front(), bytes, error))
+  if (!serializeNpy((*outputs)[outputIndex], bytes, error))
     return func.emitError() << error;
   os << bytes;
   return success();
@@ -83,6 +97,21 @@ void registerAllTranslations() {
         options.text = graphdefText || isTextGraphDefName(name);
         OwningOpRef<ModuleOp> module =
             importGraphDef(buffer->getBuffer(), name, context, options);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateToMLIRRegistration importOnnxTranslation(
+      "import-onnx", "ONNX model (.onnx, opsets 7-17) to tfg",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        OnnxImportOptions options;
+        options.keepUnsupported = onnxKeepUnsupported;
+        OwningOpRef<ModuleOp> module =
+            importOnnx(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                       context, options);
         return OwningOpRef<Operation *>(module.release());
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });
