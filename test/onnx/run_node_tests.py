@@ -30,6 +30,13 @@ SUPPORTED = {
     "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Softmax", "DepthToSpace",
     "Constant", "Identity", "Dropout", "QuantizeLinear", "DequantizeLinear",
 }
+# Inputs that are parameters, not data: shapes, pads, scales, axes, bounds,
+# quantization scales. The runner folds them into the graph as constants.
+PARAMETER_INPUTS = {
+    "Reshape": {1}, "Resize": {1, 2, 3}, "Upsample": {1}, "Pad": {1, 2, 3},
+    "Clip": {1, 2}, "Squeeze": {1}, "Unsqueeze": {1}, "Dropout": {1, 2},
+    "QuantizeLinear": {1, 2}, "DequantizeLinear": {1, 2},
+}
 # ONNX's backend test tolerances (onnx/backend/test/runner).
 RTOL, ATOL = 1e-3, 1e-7
 
@@ -56,13 +63,19 @@ def run_test(test_dir, tools, tmp):
     real_inputs = [i for i in graph.input if i.name not in initialized]
     inputs = [load_tensor(os.path.join(data_dir, "input_%d.pb" % i))
               for i in range(n_inputs)]
-    # Fold non-float inputs into the graph as constants.
+    parameters = {n.input[i] for n in graph.node
+                  for i in PARAMETER_INPUTS.get(n.op_type, ())
+                  if i < len(n.input)}
     float_inputs = []
     for info, value in zip(real_inputs, inputs):
-        if value.dtype.kind == "f":
-            float_inputs.append((info.name, value))
-        else:
+        if info.name in parameters:
             graph.initializer.append(numpy_helper.from_array(value, info.name))
+        else:
+            float_inputs.append((info.name, value))
+    # Keep the graph inputs that are still inputs, in order.
+    kept = [i for i in graph.input if i.name not in parameters]
+    del graph.input[:]
+    graph.input.extend(kept)
     model_path = os.path.join(tmp, "model.onnx")
     onnx.save(model, model_path)
     mlir_path = os.path.join(tmp, "model.mlir")
@@ -73,6 +86,8 @@ def run_test(test_dir, tools, tmp):
     npys = []
     for i, (name, value) in enumerate(float_inputs):
         path = os.path.join(tmp, "input_%d.npy" % i)
+        if value.dtype.kind != "f":
+            return "input %s has integer data" % name
         np.save(path, value.astype(np.float32))
         npys.append(path)
     for k in range(n_outputs):
@@ -105,6 +120,10 @@ def main():
         "VAI_ONNX_NODE_TESTS", "/usr/share/libonnx-testdata/data/node"))
     parser.add_argument("--filter", default="")
     parser.add_argument("-v", action="store_true")
+    parser.add_argument("--min-passed", type=int, default=0,
+                        help="exit 1 if fewer tests pass")
+    parser.add_argument("--no-mismatch", action="store_true",
+                        help="exit 1 if a test runs but computes wrong values")
     args = parser.parse_args()
     if not os.path.isdir(args.data):
         sys.exit("no ONNX node tests at %s (install libonnx-testdata)" % args.data)
@@ -119,7 +138,13 @@ def main():
             skipped += 1
             continue
         ops = {n.op_type for n in model.graph.node}
-        if not ops or not ops <= SUPPORTED or any(
+        # Integer-valued results are integer arithmetic, not a float graph.
+        float_outputs = all(
+            o.type.tensor_type.elem_type in (onnx.TensorProto.FLOAT,
+                                             onnx.TensorProto.DOUBLE,
+                                             onnx.TensorProto.FLOAT16)
+            for o in model.graph.output)
+        if not ops or not ops <= SUPPORTED or not float_outputs or any(
                 n.domain not in ("", "ai.onnx") for n in model.graph.node):
             skipped += 1
             continue
@@ -141,6 +166,13 @@ def main():
     if total:
         print("pass rate %.1f%%" % (100.0 * passed / total))
     print("%d passed, %d failed" % (passed, len(failed)))
+    mismatches = [n for n, r in failed if r.startswith("output")]
+    if args.no_mismatch and mismatches:
+        print("numeric mismatches: " + ", ".join(mismatches))
+        sys.exit(1)
+    if passed < args.min_passed:
+        print("fewer than %d passed" % args.min_passed)
+        sys.exit(1)
 
 
 main()
