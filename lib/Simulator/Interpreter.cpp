@@ -269,19 +269,20 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
                           [&](FloatArray &r, std::string &e) {
                             return conv2d(f(o.getInput()), f(o.getFilter()),
                                           convAttrs(o.getStrides(),
-                                                    o.getDilations(), o.getPad()),
+                                                    o.getDilations(),
+                                                    o.getPad()),
                                           r, e);
                           });
       })
       .Case([&](tfg::DepthwiseConv2DOp o) {
-        return floatLayer(op, o.getBias(), o.getActivation(), out,
-                          [&](FloatArray &r, std::string &e) {
-                            return depthwiseConv2d(
-                                f(o.getInput()), f(o.getFilter()),
-                                convAttrs(o.getStrides(), o.getDilations(),
-                                          o.getPad()),
-                                r, e);
-                          });
+        return floatLayer(
+            op, o.getBias(), o.getActivation(), out,
+            [&](FloatArray &r, std::string &e) {
+              return depthwiseConv2d(
+                  f(o.getInput()), f(o.getFilter()),
+                  convAttrs(o.getStrides(), o.getDilations(), o.getPad()), r,
+                  e);
+            });
       })
       .Case([&](tfg::Conv2DTransposeOp o) {
         auto filter = cast<RankedTensorType>(o.getFilter().getType());
@@ -435,16 +436,18 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
       })
       .Case([&](tfg::SoftmaxOp o) {
         return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
-          return softmax(f(o.getInput()), o.getAxis(), false, r, e);
+          return softmax(f(o.getInput()), o.getAxisAttr().getInt(), false, r,
+                         e);
         });
       })
       .Case([&](tfg::ReshapeOp o) {
         const FloatArray &in = f(o.getInput());
-        auto shape = resolveShape(cast<ShapedType>(o.getType()), in.numElements());
+        auto shape =
+            resolveShape(cast<ShapedType>(o.getType()), in.numElements());
         if (failed(shape))
-          return LogicalResult(op->emitError()
-                               << "interpreter: cannot reshape "
-                               << shapeString(in.shape) << " to " << o.getType());
+          return LogicalResult(op->emitError() << "interpreter: cannot reshape "
+                                               << shapeString(in.shape)
+                                               << " to " << o.getType());
         setFloat(FloatArray(*shape, in.data));
         return success();
       })
@@ -459,7 +462,7 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         for (Value v : o.getInputs())
           inputs.push_back(&f(v));
         return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
-          return concat(inputs, o.getAxis(), r, e);
+          return concat(inputs, o.getAxisAttr().getInt(), r, e);
         });
       })
       .Case([&](tfg::PadOp o) {
@@ -480,7 +483,8 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
                          : ResizeMode::Linear;
         attrs.coordinateMode =
             llvm::StringSwitch<ResizeCoordinateMode>(o.getCoordinateMode())
-                .Case("pytorch_half_pixel", ResizeCoordinateMode::PytorchHalfPixel)
+                .Case("pytorch_half_pixel",
+                      ResizeCoordinateMode::PytorchHalfPixel)
                 .Case("align_corners", ResizeCoordinateMode::AlignCorners)
                 .Case("asymmetric", ResizeCoordinateMode::Asymmetric)
                 .Case("tf_half_pixel_for_nn",

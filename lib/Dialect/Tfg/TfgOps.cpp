@@ -46,49 +46,66 @@ OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
 // Conv2DOp
 //===----------------------------------------------------------------------===//
 
+/// Result type of a convolution over NHWC with a rank-4 filter whose first
+/// two dimensions are the window; `channels` maps the filter to the output
+/// channel count.
+template <typename Adaptor>
+static LogicalResult
+inferConvolution(std::optional<Location> loc, StringRef name, Adaptor adaptor,
+                 SmallVectorImpl<Type> &types,
+                 function_ref<int64_t(RankedTensorType)> channels) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto filter = dyn_cast<RankedTensorType>(adaptor.getFilter().getType());
+  if (!input || !filter || input.getRank() != 4 || filter.getRank() != 4)
+    return inferError(loc, name + " expects a rank-4 NHWC input and a rank-4 "
+                                  "filter");
+  if (adaptor.getStrides().size() != 2 || adaptor.getDilations().size() != 2 ||
+      adaptor.getPad().size() != 4 ||
+      llvm::any_of(adaptor.getStrides(), [](int64_t s) { return s <= 0; }))
+    return inferError(loc, name + " expects 2 positive strides, 2 dilations "
+                                  "and 4 pads");
+  types.push_back(windowResultType(input, filter.getShape().take_front(2),
+                                   adaptor.getStrides(), adaptor.getDilations(),
+                                   adaptor.getPad(), channels(filter)));
+  return success();
+}
+
+/// The checks conv2d and depthwise_conv2d share: window attributes, ranks,
+/// and input channels against filter dimension 2.
+template <typename ConvOp> static LogicalResult verifyConvolution(ConvOp op) {
+  if (failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
+      failed(checkWindowArray(op, "dilations", op.getDilations(), 2, false)) ||
+      failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto filter = cast<RankedTensorType>(op.getFilter().getType());
+  if (input.getRank() != 4 || filter.getRank() != 4)
+    return op.emitOpError() << "expects a rank-4 NHWC input and a rank-4 "
+                               "filter";
+  if (sizesConflict(input.getDimSize(3), filter.getDimSize(2)))
+    return op.emitOpError()
+           << "input has " << input.getDimSize(3)
+           << " channels but the filter expects " << filter.getDimSize(2);
+  if (Value bias = op.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    auto output = cast<RankedTensorType>(op.getOutput().getType());
+    if (biasType.getRank() != 1 ||
+        sizesConflict(biasType.getDimSize(0), output.getDimSize(3)))
+      return op.emitOpError() << "expects a bias of " << output.getDimSize(3)
+                              << " elements, one per output channel";
+  }
+  return success();
+}
+
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
-  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
-  auto filter = dyn_cast<RankedTensorType>(adaptor.getFilter().getType());
-  if (!input || !filter || input.getRank() != 4 || filter.getRank() != 4)
-    return inferError(loc, "conv2d expects a rank-4 NHWC input and a rank-4 "
-                           "HWIO filter");
-  if (adaptor.getStrides().size() != 2 || adaptor.getDilations().size() != 2 ||
-      adaptor.getPad().size() != 4)
-    return inferError(loc, "conv2d expects 2 strides, 2 dilations and 4 pads");
-  if (llvm::any_of(adaptor.getStrides(), [](int64_t s) { return s <= 0; }))
-    return inferError(loc, "conv2d expects positive strides");
-  types.push_back(windowResultType(input, filter.getShape().take_front(2),
-                                   adaptor.getStrides(), adaptor.getDilations(),
-                                   adaptor.getPad(), filter.getDimSize(3)));
-  return success();
+  return inferConvolution(loc, "conv2d", adaptor, types,
+                          [](RankedTensorType f) { return f.getDimSize(3); });
 }
 
-LogicalResult Conv2DOp::verify() {
-  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
-      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
-      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
-    return failure();
-  auto input = cast<RankedTensorType>(getInput().getType());
-  auto filter = cast<RankedTensorType>(getFilter().getType());
-  if (input.getRank() != 4 || filter.getRank() != 4)
-    return emitOpError() << "expects a rank-4 NHWC input and a rank-4 HWIO "
-                            "filter";
-  if (sizesConflict(input.getDimSize(3), filter.getDimSize(2)))
-    return emitOpError() << "input has " << input.getDimSize(3)
-                         << " channels but the filter expects "
-                         << filter.getDimSize(2);
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 ||
-        sizesConflict(biasType.getDimSize(0), filter.getDimSize(3)))
-      return emitOpError() << "expects a bias of " << filter.getDimSize(3)
-                           << " elements, one per output channel";
-  }
-  return success();
-}
+LogicalResult Conv2DOp::verify() { return verifyConvolution(*this); }
 
 //===----------------------------------------------------------------------===//
 // BiasAddOp / FusedBatchNormOp
@@ -313,22 +330,26 @@ static LogicalResult inferBinary(std::optional<Location> loc,
   return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
 }
 
-LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   return inferBinary<AddOp>(loc, adaptor, types);
 }
-LogicalResult SubOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult SubOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   return inferBinary<SubOp>(loc, adaptor, types);
 }
-LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   return inferBinary<MulOp>(loc, adaptor, types);
 }
-LogicalResult DivOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult DivOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   return inferBinary<DivOp>(loc, adaptor, types);
@@ -377,13 +398,13 @@ LogicalResult ClipOp::verify() {
 /// Checks that `axis` (negative counts from the end) names a dimension.
 static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
-    return op->emitOpError() << "axis " << axis << " is out of range for rank "
-                             << rank;
+    return op->emitOpError()
+           << "axis " << axis << " is out of range for rank " << rank;
   return success();
 }
 
 LogicalResult SoftmaxOp::verify() {
-  return verifyAxis(*this, getAxis(),
+  return verifyAxis(*this, getAxisAttr().getInt(),
                     cast<RankedTensorType>(getInput().getType()).getRank());
 }
 
@@ -391,51 +412,20 @@ LogicalResult SoftmaxOp::verify() {
 // Depthwise and transposed convolution
 //===----------------------------------------------------------------------===//
 
-LogicalResult DepthwiseConv2DOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
-  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
-  auto filter = dyn_cast<RankedTensorType>(adaptor.getFilter().getType());
-  if (!input || !filter || input.getRank() != 4 || filter.getRank() != 4)
-    return inferError(loc, "depthwise_conv2d expects a rank-4 NHWC input and "
-                           "a rank-4 [kh, kw, in, multiplier] filter");
-  if (adaptor.getStrides().size() != 2 || adaptor.getDilations().size() != 2 ||
-      adaptor.getPad().size() != 4 ||
-      llvm::any_of(adaptor.getStrides(), [](int64_t s) { return s <= 0; }))
-    return inferError(loc, "depthwise_conv2d expects 2 positive strides, 2 "
-                           "dilations and 4 pads");
-  int64_t channels = ShapedType::isDynamic(filter.getDimSize(2)) ||
-                             ShapedType::isDynamic(filter.getDimSize(3))
-                         ? ShapedType::kDynamic
-                         : filter.getDimSize(2) * filter.getDimSize(3);
-  types.push_back(windowResultType(input, filter.getShape().take_front(2),
-                                   adaptor.getStrides(), adaptor.getDilations(),
-                                   adaptor.getPad(), channels));
-  return success();
+LogicalResult
+DepthwiseConv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                    Adaptor adaptor,
+                                    SmallVectorImpl<Type> &types) {
+  return inferConvolution(
+      loc, "depthwise_conv2d", adaptor, types, [](RankedTensorType f) {
+        return ShapedType::isDynamic(f.getDimSize(2)) ||
+                       ShapedType::isDynamic(f.getDimSize(3))
+                   ? ShapedType::kDynamic
+                   : f.getDimSize(2) * f.getDimSize(3);
+      });
 }
 
-LogicalResult DepthwiseConv2DOp::verify() {
-  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
-      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
-      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
-    return failure();
-  auto input = cast<RankedTensorType>(getInput().getType());
-  auto filter = cast<RankedTensorType>(getFilter().getType());
-  if (input.getRank() != 4 || filter.getRank() != 4)
-    return emitOpError() << "expects a rank-4 NHWC input and a rank-4 filter";
-  if (sizesConflict(input.getDimSize(3), filter.getDimSize(2)))
-    return emitOpError() << "input has " << input.getDimSize(3)
-                         << " channels but the filter expects "
-                         << filter.getDimSize(2);
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    auto output = cast<RankedTensorType>(getOutput().getType());
-    if (biasType.getRank() != 1 ||
-        sizesConflict(biasType.getDimSize(0), output.getDimSize(3)))
-      return emitOpError() << "expects one bias per output channel";
-  }
-  return success();
-}
+LogicalResult DepthwiseConv2DOp::verify() { return verifyConvolution(*this); }
 
 LogicalResult Conv2DTransposeOp::verify() {
   if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
@@ -518,7 +508,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   if (adaptor.getInputs().empty())
     return inferError(loc, "concat expects at least one input");
   auto first = cast<RankedTensorType>(adaptor.getInputs()[0].getType());
-  int64_t rank = first.getRank(), axis = adaptor.getAxis();
+  int64_t rank = first.getRank(), axis = adaptor.getAxisAttr().getInt();
   if (axis < -rank || axis >= rank)
     return inferError(loc, "concat axis " + Twine(axis) + " is out of range");
   if (axis < 0)
@@ -529,10 +519,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
     if (type.getRank() != rank)
       return inferError(loc, "concat inputs differ in rank");
     int64_t size = type.getDimSize(axis);
-    shape[axis] = ShapedType::isDynamic(shape[axis]) ||
-                          ShapedType::isDynamic(size)
-                      ? ShapedType::kDynamic
-                      : shape[axis] + size;
+    shape[axis] =
+        ShapedType::isDynamic(shape[axis]) || ShapedType::isDynamic(size)
+            ? ShapedType::kDynamic
+            : shape[axis] + size;
   }
   types.push_back(RankedTensorType::get(shape, first.getElementType()));
   return success();
@@ -541,7 +531,9 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
 LogicalResult ConcatOp::verify() {
   auto first = cast<RankedTensorType>(getInputs()[0].getType());
   int64_t rank = first.getRank();
-  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  int64_t axis = getAxisAttr().getInt();
+  if (axis < 0)
+    axis += rank;
   for (Value v : getInputs().drop_front()) {
     auto type = cast<RankedTensorType>(v.getType());
     for (int64_t d = 0; d < rank; ++d)
@@ -552,7 +544,8 @@ LogicalResult ConcatOp::verify() {
   return success();
 }
 
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
@@ -565,8 +558,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
     if (!ShapedType::isDynamic(size)) {
       size += pads[d] + pads[d + input.getRank()];
       if (size < 0)
-        return inferError(loc, "pad crops dimension " + Twine(d) +
-                                   " below zero");
+        return inferError(loc,
+                          "pad crops dimension " + Twine(d) + " below zero");
     }
     shape.push_back(size);
   }
@@ -605,16 +598,17 @@ LogicalResult ResizeOp::verify() {
                           getCoordinateMode()))
     return emitOpError() << "unknown coordinate_mode '" << getCoordinateMode()
                          << "'";
-  if (!llvm::is_contained({"round_prefer_floor", "round_prefer_ceil", "floor",
-                           "ceil"},
-                          getNearestMode()))
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          getNearestMode()))
     return emitOpError() << "unknown nearest_mode '" << getNearestMode() << "'";
   return success();
 }
 
-LogicalResult DepthToSpaceOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &types) {
   auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
   int64_t b = adaptor.getBlockSize();
   if (!input || input.getRank() != 4 || b <= 0)
@@ -624,11 +618,11 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(
     return ShapedType::isDynamic(d) ? d : d * f;
   };
   int64_t c = input.getDimSize(3);
-  types.push_back(RankedTensorType::get(
-      {input.getDimSize(0), scale(input.getDimSize(1), b),
-       scale(input.getDimSize(2), b),
-       ShapedType::isDynamic(c) ? c : c / (b * b)},
-      input.getElementType()));
+  types.push_back(
+      RankedTensorType::get({input.getDimSize(0), scale(input.getDimSize(1), b),
+                             scale(input.getDimSize(2), b),
+                             ShapedType::isDynamic(c) ? c : c / (b * b)},
+                            input.getElementType()));
   return success();
 }
 
@@ -636,8 +630,8 @@ LogicalResult DepthToSpaceOp::verify() {
   int64_t c = cast<RankedTensorType>(getInput().getType()).getDimSize(3);
   int64_t b = getBlockSize();
   if (!ShapedType::isDynamic(c) && c % (b * b))
-    return emitOpError() << c << " channels do not divide into blocks of "
-                         << b << "x" << b;
+    return emitOpError() << c << " channels do not divide into blocks of " << b
+                         << "x" << b;
   if (getMode() != "DCR" && getMode() != "CRD")
     return emitOpError() << "mode must be DCR or CRD, got '" << getMode()
                          << "'";

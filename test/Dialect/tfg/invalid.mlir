@@ -116,7 +116,7 @@ func.func @conv2d_negative_pad(%x: tensor<?x28x28x1xf32>, %w: tensor<3x3x1x8xf32
 // Shape inference runs after the op verifier and its failures are followed by
 // the generic "failed to infer returned types".
 func.func @conv2d_input_rank(%x: tensor<1x28x28x1x1xf32>, %w: tensor<3x3x1x8xf32>) {
-  // expected-error @+1 {{'tfg.conv2d' op expects a rank-4 NHWC input and a rank-4 HWIO filter}}
+  // expected-error @+1 {{'tfg.conv2d' op expects a rank-4 NHWC input and a rank-4 filter}}
   %y = tfg.conv2d %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>}
        : (tensor<1x28x28x1x1xf32>, tensor<3x3x1x8xf32>) -> tensor<1x28x28x8xf32>
@@ -126,7 +126,7 @@ func.func @conv2d_input_rank(%x: tensor<1x28x28x1x1xf32>, %w: tensor<3x3x1x8xf32
 // -----
 
 func.func @conv2d_filter_rank(%x: tensor<?x28x28x1xf32>, %w: tensor<3x3x1xf32>) {
-  // expected-error @+1 {{'tfg.conv2d' op expects a rank-4 NHWC input and a rank-4 HWIO filter}}
+  // expected-error @+1 {{'tfg.conv2d' op expects a rank-4 NHWC input and a rank-4 filter}}
   %y = tfg.conv2d %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
          pad = array<i64: 1, 1, 1, 1>}
        : (tensor<?x28x28x1xf32>, tensor<3x3x1xf32>) -> tensor<?x28x28x1xf32>

@@ -68,3 +68,11 @@ func.func @layout(%x: tensor<?x4x4x8xf32>) {
   %6 = tfg.node "onnx" "Einsum"(%x) {attrs = {equation = "bhwc->bchw"}} : (tensor<?x4x4x8xf32>) -> tensor<?x8x4x4xf32>
   return
 }
+
+// A negative axis counts from the end: the inputs may differ only there.
+// CHECK-LABEL: func.func @concat_negative_axis
+// CHECK: tfg.concat %arg0, %arg1 {axis = -1 : i64} : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<2x9xf32>
+func.func @concat_negative_axis(%a: tensor<2x4xf32>, %b: tensor<2x5xf32>) {
+  %0 = tfg.concat %a, %b {axis = -1 : i64} : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<2x9xf32>
+  return
+}
