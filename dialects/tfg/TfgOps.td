@@ -239,6 +239,14 @@ class Tfg_BinaryOp<string mnemonic, string tfNames, list<Trait> traits = []>
   let arguments = (ins Tfg_FloatTensor:$lhs, Tfg_FloatTensor:$rhs);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  // Every binary op infers its type by NumPy broadcasting (TfgOps.cpp).
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, ::std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
+    }
+  }];
 }
 
 def Tfg_AddOp : Tfg_BinaryOp<"add", "TF `AddV2`, `Add`; ONNX `Add`", [Commutative]>;

@@ -418,9 +418,9 @@ LogicalResult Importer::convert(const TfNode &node) {
     auto x = in(0);
     if (failed(x))
       return failure();
-    return finish(tfg::SoftmaxOp::create(builder, loc, *x,
-                                         builder.getI64IntegerAttr(-1))
-                      .getOperation());
+    return finish(
+        tfg::SoftmaxOp::create(builder, loc, *x, builder.getI64IntegerAttr(-1))
+            .getOperation());
   }
   if (op == "DepthwiseConv2dNative") {
     auto x = in(0), w = in(1);
@@ -430,7 +430,8 @@ LogicalResult Importer::convert(const TfNode &node) {
     auto strides = window(node, "strides", 1);
     auto dilations = window(node, "dilations", 1);
     if (filter.getRank() != 4 || failed(strides) || failed(dilations))
-      return nodeError(node) << "expects a rank-4 filter, strides and dilations";
+      return nodeError(node)
+             << "expects a rank-4 filter, strides and dilations";
     auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
                        *dilations);
     if (failed(pad))
@@ -450,8 +451,7 @@ LogicalResult Importer::convert(const TfNode &node) {
       return failure();
     int64_t rank = cast<RankedTensorType>((*x).getType()).getRank();
     if (int64_t(paddings->size()) != 2 * rank)
-      return nodeError(node) << "expects paddings of shape [" << rank
-                             << ", 2]";
+      return nodeError(node) << "expects paddings of shape [" << rank << ", 2]";
     // TF lists [before, after] per dimension; tfg lists befores then afters.
     SmallVector<int64_t> pads(2 * rank);
     for (int64_t d = 0; d < rank; ++d) {
@@ -517,21 +517,22 @@ LogicalResult Importer::convert(const TfNode &node) {
     bool halfPixel = boolAttr("half_pixel_centers", false);
     bool nearest = op == "ResizeNearestNeighbor";
     // TF's coordinate rules (image_resizer_state.h) in ONNX's terms.
-    StringRef coordinates = alignCorners ? "align_corners"
-                            : halfPixel  ? (nearest ? "tf_half_pixel_for_nn"
-                                                    : "half_pixel")
-                                         : "asymmetric";
-    StringRef rounding = nearest && alignCorners ? "round_prefer_ceil" : "floor";
+    StringRef coordinates =
+        alignCorners ? "align_corners"
+        : halfPixel  ? (nearest ? "tf_half_pixel_for_nn" : "half_pixel")
+                     : "asymmetric";
+    StringRef rounding =
+        nearest && alignCorners ? "round_prefer_ceil" : "floor";
     auto resultType = RankedTensorType::get(
         {type.getDimSize(0), (*size)[0], (*size)[1], type.getDimSize(3)},
         type.getElementType());
     return finish(
-        tfg::ResizeOp::create(
-            builder, loc, resultType, *x,
-            tfg::ResizeModeAttr::get(context, nearest
-                                                  ? tfg::ResizeMode::nearest
-                                                  : tfg::ResizeMode::bilinear),
-            builder.getStringAttr(coordinates), builder.getStringAttr(rounding))
+        tfg::ResizeOp::create(builder, loc, resultType, *x,
+                              tfg::ResizeModeAttr::get(
+                                  context, nearest ? tfg::ResizeMode::nearest
+                                                   : tfg::ResizeMode::bilinear),
+                              builder.getStringAttr(coordinates),
+                              builder.getStringAttr(rounding))
             .getOperation());
   }
   if (op == "DepthToSpace") {
@@ -549,7 +550,7 @@ LogicalResult Importer::convert(const TfNode &node) {
 }
 
 FailureOr<SmallVector<int64_t>> Importer::constInts(const TfNode &node,
-                                                     unsigned i) {
+                                                    unsigned i) {
   auto v = operand(node, i);
   if (failed(v))
     return failure();
@@ -636,8 +637,8 @@ LogicalResult Importer::convertReshape(const TfNode &node) {
     shape.insert(shape.begin() + a, 1);
   }
   Operation *op = tfg::ReshapeOp::create(
-      builder, nodeLoc(node), RankedTensorType::get(shape, type.getElementType()),
-      *x);
+      builder, nodeLoc(node),
+      RankedTensorType::get(shape, type.getElementType()), *x);
   if (failed(verify(op)))
     return nodeError(node) << "has an impossible target shape";
   values[node.name] = op->getResult(0);
@@ -762,14 +763,7 @@ OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
   SmallVector<Value> results;
   for (const std::string &output : outputs)
     results.push_back(values.lookup(output));
-  func::ReturnOp::create(builder, fileLoc, results);
-  func.setType(
-      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  SmallVector<Attribute> names;
-  for (const std::string &output : outputs)
-    names.push_back(builder.getStringAttr(output));
-  func->setAttr("tfg.output_names", builder.getArrayAttr(names));
-  if (failed(verify(*module)))
+  if (failed(finishMainFunction(builder, func, fileLoc, results, outputs)))
     return nullptr;
   return module;
 }

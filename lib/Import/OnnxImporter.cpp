@@ -2477,19 +2477,15 @@ OwningOpRef<ModuleOp> Importer::run() {
     if (failed(convert(*node)))
       return nullptr;
   SmallVector<Value> results;
-  SmallVector<Attribute> names;
+  std::vector<std::string> names;
   for (const OnnxValueInfo &output : graph.outputs) {
     auto v = graphOutput(output);
     if (failed(v))
       return nullptr;
     results.push_back(*v);
-    names.push_back(builder.getStringAttr(output.name));
+    names.push_back(output.name);
   }
-  func::ReturnOp::create(builder, fileLoc, results);
-  func.setType(
-      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  func->setAttr("tfg.output_names", builder.getArrayAttr(names));
-  if (failed(verify(*module)))
+  if (failed(finishMainFunction(builder, func, fileLoc, results, names)))
     return nullptr;
   return module;
 }

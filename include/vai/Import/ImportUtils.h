@@ -3,9 +3,11 @@
 #ifndef VAI_IMPORT_IMPORTUTILS_H
 #define VAI_IMPORT_IMPORTUTILS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/SmallVector.h"
 #include <utility>
 
@@ -30,6 +32,23 @@ createInferred(mlir::OpBuilder &builder, mlir::Location loc, Args &&...args) {
   }
   op->getResult(0).setType(types[0]);
   return op;
+}
+
+/// Ends an imported `@main`: returns `results`, gives the function its final
+/// signature, records the framework's output names (`tfg.output_names`) and
+/// verifies the module the function lives in.
+inline mlir::LogicalResult
+finishMainFunction(mlir::OpBuilder &builder, mlir::func::FuncOp func,
+                   mlir::Location loc, mlir::ValueRange results,
+                   llvm::ArrayRef<std::string> outputNames) {
+  mlir::func::ReturnOp::create(builder, loc, results);
+  func.setType(
+      builder.getFunctionType(func.getArgumentTypes(), results.getTypes()));
+  llvm::SmallVector<mlir::Attribute> names;
+  for (const std::string &name : outputNames)
+    names.push_back(builder.getStringAttr(name));
+  func->setAttr("tfg.output_names", builder.getArrayAttr(names));
+  return mlir::verify(func->getParentOp());
 }
 
 } // namespace vai

@@ -323,50 +323,6 @@ static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
   return success();
 }
 
-template <typename BinaryOp>
-static LogicalResult inferBinary(std::optional<Location> loc,
-                                 typename BinaryOp::Adaptor adaptor,
-                                 SmallVectorImpl<Type> &types) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
-}
-
-LogicalResult AddOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBinary<AddOp>(loc, adaptor, types);
-}
-LogicalResult SubOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBinary<SubOp>(loc, adaptor, types);
-}
-LogicalResult MulOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBinary<MulOp>(loc, adaptor, types);
-}
-LogicalResult DivOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBinary<DivOp>(loc, adaptor, types);
-}
-LogicalResult MaximumOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  return inferBinary<MaximumOp>(loc, adaptor, types);
-}
-LogicalResult MinimumOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  return inferBinary<MinimumOp>(loc, adaptor, types);
-}
-
 LogicalResult PReluOp::verify() {
   // ONNX unidirectional broadcasting: the slope stretches to the input.
   auto input = cast<RankedTensorType>(getInput().getType());
