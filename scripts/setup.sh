@@ -10,7 +10,14 @@ packages=(
   libprotobuf-dev protobuf-compiler nlohmann-json3-dev
   googletest libgtest-dev python3-numpy
   libonnx-testdata python3-onnx
+  libhdf5-dev libdnnl-dev libstb-dev
+  python3-torch python3-torchvision python3-h5py python3-pil
 )
+# Node.js runs the reference runtimes (TF.js, onnxruntime-node) from npm;
+# a machine that already has node and npm (e.g. from NodeSource) keeps them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -781,6 +781,13 @@ OwningOpRef<ModuleOp> importGraphDef(StringRef bytes, StringRef fileName,
         << "cannot read GraphDef: " << error;
     return nullptr;
   }
+  return importTfGraph(graph, fileName, context, options);
+}
+
+OwningOpRef<ModuleOp> importTfGraph(const proto::TfGraph &graph,
+                                    StringRef fileName, MLIRContext *context,
+                                    const GraphDefImportOptions &options) {
+  context->loadDialect<tfg::TfgDialect, func::FuncDialect>();
   return Importer(context, fileName, graph).run(options);
 }
 

@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace vai {
+namespace proto {
+struct TfGraph;
+} // namespace proto
 
 struct GraphDefImportOptions {
   /// Nodes whose outputs become the function's results; empty = every node
@@ -27,6 +30,14 @@ mlir::OwningOpRef<mlir::ModuleOp>
 importGraphDef(llvm::StringRef bytes, llvm::StringRef fileName,
                mlir::MLIRContext *context,
                const GraphDefImportOptions &options);
+
+/// Imports an already decoded graph, e.g. a TF.js graph model's topology
+/// whose weights were turned into Const nodes. Same contract as
+/// importGraphDef.
+mlir::OwningOpRef<mlir::ModuleOp>
+importTfGraph(const proto::TfGraph &graph, llvm::StringRef fileName,
+              mlir::MLIRContext *context,
+              const GraphDefImportOptions &options);
 
 /// True when `fileName` looks like a text-format GraphDef (.pbtxt, .txt).
 bool isTextGraphDefName(llvm::StringRef fileName);
