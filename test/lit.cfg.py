@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -30,6 +31,17 @@ config.substitutions.append(("%tf_proto", config.vai_tf_proto))
 config.substitutions.append(("%proto_dir", os.path.dirname(config.vai_xir_proto)))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%protoc", config.protoc))
+
+# Third-party models and reference runtimes (test/models), fetched by
+# scripts/fetch-models.sh into <build>/third_party (or VAI_MODELS_DIR).
+models = os.environ.get("VAI_MODELS_DIR",
+                        os.path.join(config.vai_obj_root, "third_party"))
+config.substitutions.append(("%models", models))
+node = shutil.which("node")
+config.substitutions.append(("%node", node or "node"))
+config.environment["NODE_PATH"] = os.path.join(models, "npm", "node_modules")
+if node and os.path.exists(os.path.join(models, ".complete")):
+    config.available_features.add("third-party-models")
 
 llvm_config.add_tool_substitutions(
     ["vai-opt", "vai-translate", "vai-compile"], [config.vai_tools_dir])

@@ -225,6 +225,22 @@ def Tfg_MatMulOp : Tfg_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
+def Tfg_BatchMatMulOp : Tfg_Op<"batch_matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Batched matrix product (ONNX `MatMul` of rank > 2, TF `BatchMatMulV2`)";
+  let description = [{
+    `numpy.matmul` of operands of rank >= 2: `a [..., M, K] x b [..., K, N]
+    -> [..., M, N]`, the leading (batch) dimensions broadcast as in NumPy.
+
+    ```mlir
+    %y = tfg.batch_matmul %a, %b
+         : (tensor<2x3x4x5xf32>, tensor<2x3x5x6xf32>) -> tensor<2x3x4x6xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$a, Tfg_FloatTensor:$b);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
+}
+
 class Tfg_BinaryOp<string mnemonic, string tfNames, list<Trait> traits = []>
     : Tfg_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
   let summary = "Elementwise " # mnemonic # " with broadcasting (" # tfNames # ")";
@@ -517,7 +533,8 @@ def Tfg_PadOp : Tfg_Op<"pad", [Pure, InferTypeOpAdaptor]> {
 
 def Tfg_ResizeMode : I32EnumAttr<"ResizeMode", "interpolation", [
       I32EnumAttrCase<"nearest", 0>,
-      I32EnumAttrCase<"bilinear", 1>
+      I32EnumAttrCase<"bilinear", 1>,
+      I32EnumAttrCase<"bicubic", 2>
     ]> {
   let cppNamespace = "::vai::tfg";
   let genSpecializedAttr = 0;
@@ -536,6 +553,14 @@ def Tfg_ResizeOp : Tfg_Op<"resize", [Pure]> {
     `tf_half_pixel_for_nn`), which also expresses TF's `align_corners` and
     `half_pixel_centers` flags; `nearest_mode` is ONNX's rounding of
     nearest (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`).
+    `bicubic` uses ONNX's cubic convolution with `cubic_coeff_a` (-0.75 as
+    ONNX and PyTorch; TF uses -0.5) and `exclude_outside` (taps outside the
+    input get weight 0 and the rest are renormalized).
+
+    `scales` (H, W), when present, are the scale factors the framework gave
+    (ONNX `Resize` by scales): the output size is floor(in * scale) and the
+    coordinate mapping uses the scale itself, which differs from out / in
+    when in * scale is fractional. Without it the scale is out / in.
 
     ```mlir
     %y = tfg.resize %x {mode = #tfg.resize_mode<nearest>,
@@ -545,7 +570,10 @@ def Tfg_ResizeOp : Tfg_Op<"resize", [Pure]> {
   }];
   let arguments = (ins Tfg_FloatTensor:$input, Tfg_ResizeModeAttr:$mode,
       DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_mode,
-      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode);
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+      OptionalAttr<DenseF32ArrayAttr>:$scales,
+      DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+      DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

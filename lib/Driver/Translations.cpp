@@ -4,10 +4,16 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "vai/Driver/Inspect.h"
 #include "vai/Driver/Registration.h"
+#include "vai/Export/GraphDefExporter.h"
+#include "vai/Export/OnnxExporter.h"
 #include "vai/Export/XModelExporter.h"
+#include "vai/Import/CaffeImporter.h"
 #include "vai/Import/GraphDefImporter.h"
+#include "vai/Import/KerasImporter.h"
 #include "vai/Import/OnnxImporter.h"
+#include "vai/Import/TfjsGraphImporter.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
 #include "llvm/Support/CommandLine.h"
@@ -22,16 +28,42 @@ llvm::cl::OptionCategory category("vai-translate options");
 
 llvm::cl::list<std::string> outputNodes(
     "output-nodes", llvm::cl::CommaSeparated, llvm::cl::cat(category),
-    llvm::cl::desc("import-graphdef: nodes whose outputs are the results "
-                   "(default: nodes nobody consumes)"));
+    llvm::cl::desc("import-graphdef, import-tfjs-graph: nodes whose outputs "
+                   "are the results (default: nodes nobody consumes)"));
+llvm::cl::list<std::string> inputNodes(
+    "input-nodes", llvm::cl::CommaSeparated, llvm::cl::cat(category),
+    llvm::cl::desc("import-graphdef/-tfjs-graph: nodes that become the "
+                   "inputs, cutting the graph above them (default: the "
+                   "Placeholders)"));
+llvm::cl::opt<std::string> inputShapes(
+    "input-shapes", llvm::cl::cat(category),
+    llvm::cl::value_desc("?,224,224,3[:...]"),
+    llvm::cl::desc("import-graphdef/-tfjs-graph: the shape of each input, "
+                   "':'-separated, '?' for an unknown dim (as "
+                   "vai_q_tensorflow's --input_shapes)"));
 llvm::cl::opt<bool> graphdefText(
     "graphdef-text", llvm::cl::cat(category),
     llvm::cl::desc("import-graphdef: read text format even without a .pbtxt "
-                   "extension"));
+                   "extension; export-graphdef: write text format"));
+llvm::cl::opt<bool> graphdefRoundTrip(
+    "graphdef-round-trip", llvm::cl::cat(category),
+    llvm::cl::desc("import-graphdef: record on each op what tfg does not "
+                   "model of its node (tfg.tf_op, tfg.tf_attrs, "
+                   "tfg.tf_inputs) so that --export-graphdef writes the "
+                   "file back node for node"));
 llvm::cl::opt<bool> onnxKeepUnsupported(
     "onnx-keep-unsupported", llvm::cl::cat(category),
     llvm::cl::desc("import-onnx: keep ops the importer does not know as "
                    "tfg.node \"onnx\" \"<OpType>\" instead of failing"));
+llvm::cl::opt<std::string> caffeWeights(
+    "caffe-weights", llvm::cl::cat(category),
+    llvm::cl::value_desc("model.caffemodel"),
+    llvm::cl::desc("import-caffe: the trained weights of the prototxt input "
+                   "(required)"));
+llvm::cl::opt<std::string> kerasWeights(
+    "keras-weights", llvm::cl::cat(category), llvm::cl::value_desc("w.h5"),
+    llvm::cl::desc("import-keras: the weights .h5 (save_weights) for an "
+                   "architecture .json input"));
 llvm::cl::list<std::string> inputNpy(
     "input", llvm::cl::cat(category), llvm::cl::CommaSeparated,
     llvm::cl::value_desc("a.npy,b.npy"),
@@ -82,6 +114,38 @@ LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
   return success();
 }
 
+/// The GraphDef importers' options from the command line; false with an
+/// error emitted at the file when --input-shapes does not parse.
+bool graphDefOptions(MLIRContext *context, StringRef fileName,
+                     GraphDefImportOptions &options) {
+  options.outputNodes.assign(outputNodes.begin(), outputNodes.end());
+  options.inputNodes.assign(inputNodes.begin(), inputNodes.end());
+  if (inputShapes.empty())
+    return true;
+  SmallVector<StringRef> shapes;
+  StringRef(inputShapes).split(shapes, ':');
+  for (StringRef shape : shapes) {
+    std::vector<int64_t> dims;
+    SmallVector<StringRef> parts;
+    shape.split(parts, ',');
+    for (StringRef part : parts) {
+      part = part.trim();
+      int64_t dim = 0;
+      if (part == "?" || part == "-1" || part == "None")
+        dim = -1;
+      else if (part.getAsInteger(10, dim) || dim <= 0) {
+        emitError(FileLineColLoc::get(context, fileName, 0, 0))
+            << "--input-shapes: '" << part << "' in '" << shape
+            << "' is not a dimension (a positive number or '?')";
+        return false;
+      }
+      dims.push_back(dim);
+    }
+    options.inputShapes.push_back(std::move(dims));
+  }
+  return true;
+}
+
 } // namespace
 
 void registerAllTranslations() {
@@ -93,13 +157,36 @@ void registerAllTranslations() {
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         StringRef name = buffer->getBufferIdentifier();
         GraphDefImportOptions options;
-        options.outputNodes.assign(outputNodes.begin(), outputNodes.end());
+        if (!graphDefOptions(context, name, options))
+          return nullptr;
         options.text = graphdefText || isTextGraphDefName(name);
+        options.recordTfNodes = graphdefRoundTrip;
         OwningOpRef<ModuleOp> module =
             importGraphDef(buffer->getBuffer(), name, context, options);
         return OwningOpRef<Operation *>(module.release());
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateRegistration inspectTranslation(
+      "inspect",
+      "print a model's inputs, outputs, op histogram and unsupported nodes "
+      "(GraphDef, TF.js, Keras, ONNX or Caffe; as vai_q_tensorflow inspect)",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *context) -> LogicalResult {
+        DialectRegistry registry;
+        registerAllDialects(registry);
+        context->appendDialectRegistry(registry);
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        InspectOptions options;
+        if (!graphDefOptions(context, buffer->getBufferIdentifier(),
+                             options.graphDef))
+          return failure();
+        options.graphDef.text = graphdefText;
+        options.kerasWeights = kerasWeights;
+        options.caffeWeights = caffeWeights;
+        return inspectModel(*buffer, os, context, options);
+      });
 
   TranslateToMLIRRegistration importOnnxTranslation(
       "import-onnx", "ONNX model (.onnx, opsets 7-17) to tfg",
@@ -116,6 +203,69 @@ void registerAllTranslations() {
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });
 
+  TranslateToMLIRRegistration importCaffeTranslation(
+      "import-caffe",
+      "Caffe deploy prototxt (+ --caffe-weights=model.caffemodel) to tfg",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        CaffeImportOptions options;
+        options.weightsPath = caffeWeights;
+        OwningOpRef<ModuleOp> module =
+            importCaffe(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                        context, options);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateToMLIRRegistration importTfjsGraphTranslation(
+      "import-tfjs-graph",
+      "TF.js graph model (model.json + weight shards beside it) to tfg",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        GraphDefImportOptions options;
+        if (!graphDefOptions(context, buffer->getBufferIdentifier(), options))
+          return nullptr;
+        OwningOpRef<ModuleOp> module = importTfjsGraphModel(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), context,
+            options);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateToMLIRRegistration importKerasTranslation(
+      "import-keras",
+      "Keras model (.h5 full model or checkpoint, or .json architecture "
+      "with --keras-weights) to tfg",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        KerasImportOptions options;
+        options.weightsFile = kerasWeights;
+        OwningOpRef<ModuleOp> module =
+            importKeras(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                        context, options);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateToMLIRRegistration importTfjsLayersTranslation(
+      "import-tfjs-layers",
+      "TF.js layers model (model.json + weight shards beside it) to tfg",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        OwningOpRef<ModuleOp> module = importTfjsLayers(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), context);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
   auto dialects = [](DialectRegistry &registry) {
     registerAllDialects(registry);
   };
@@ -127,6 +277,27 @@ void registerAllTranslations() {
         if (!module)
           return op->emitError() << "expects a module";
         return vai::exportXModel(module, os);
+      },
+      dialects);
+  TranslateFromMLIRRegistration exportGraphDefTranslation(
+      "export-graphdef",
+      "tfg module to a TF1 frozen GraphDef (binary; --graphdef-text for text)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError() << "expects a module";
+        GraphDefExportOptions options;
+        options.text = graphdefText;
+        return vai::exportGraphDef(module, os, options);
+      },
+      dialects);
+  TranslateFromMLIRRegistration exportOnnxTranslation(
+      "export-onnx", "tfg module to an ONNX model (opset 13)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError() << "expects a module";
+        return vai::exportOnnx(module, os);
       },
       dialects);
   TranslateFromMLIRRegistration interpretFloat(

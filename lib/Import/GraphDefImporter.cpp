@@ -11,6 +11,8 @@
 #include "mlir/IR/Verifier.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Export/TfNodeRecord.h"
+#include "vai/Import/ImportReport.h"
 #include "vai/Import/ImportUtils.h"
 #include "vai/Proto/GraphDef.h"
 #include "vai/Support/WindowShape.h"
@@ -81,6 +83,14 @@ private:
   FailureOr<Value> operand(const TfNode &node, unsigned i);
   FailureOr<Value> constant(const TfNode &node);
   LogicalResult convert(const TfNode &node);
+  void startReport(ImportReport &report, ArrayRef<const TfNode *> inputs,
+                   ArrayRef<Type> types,
+                   const std::vector<const TfNode *> &order);
+  /// The nodes that become the function's arguments and their types.
+  LogicalResult arguments(const GraphDefImportOptions &options,
+                          const std::vector<const TfNode *> &order,
+                          SmallVectorImpl<const TfNode *> &nodes,
+                          SmallVectorImpl<Type> &types);
   FailureOr<SmallVector<int64_t>> window(const TfNode &node, StringRef name,
                                          int64_t defaultValue);
   FailureOr<SmallVector<int64_t>> padding(const TfNode &node, Value input,
@@ -99,6 +109,8 @@ private:
   const proto::TfGraph &graph;
   llvm::StringMap<const TfNode *> byName;
   llvm::StringMap<Value> values;
+  /// --input-nodes: the graph is cut above them.
+  llvm::StringSet<> inputNodes;
 };
 
 LogicalResult Importer::collect(const std::vector<std::string> &outputs,
@@ -118,7 +130,7 @@ LogicalResult Importer::collect(const std::vector<std::string> &outputs,
         }
         s = 1;
       }
-      if (next < node->inputs.size()) {
+      if (next < node->inputs.size() && !inputNodes.contains(node->name)) {
         InputRef ref = parseInput(node->inputs[next++]);
         if (ref.control)
           continue;
@@ -442,6 +454,171 @@ LogicalResult Importer::convert(const TfNode &node) {
         builder.getDenseI64ArrayAttr(*pad),
         tfg::ActivationAttr::get(context, tfg::Activation::none)));
   }
+  if (op == "_FusedConv2D" || op == "FusedDepthwiseConv2dNative" ||
+      op == "_FusedMatMul") {
+    // Grappler's remapper (and tfjs-converter) fuse `fused_ops` into the
+    // conv or matmul: inputs are x, the filter, then `num_args` args used
+    // in order: BiasAdd takes [bias] (and Prelu one more, its slope),
+    // FusedBatchNorm takes [scale, offset, mean, variance]. A relu or relu6
+    // goes into the op's activation; other activations become their own
+    // op. Intermediate ops are named `<node>/<part>`, the last one `<node>`.
+    auto x = in(0), w = in(1);
+    if (failed(x) || failed(w) || failed(checkNhwc(node)))
+      return failure();
+    const TfAttr *numArgsAttr = attr(node, "num_args");
+    int64_t numArgs = numArgsAttr ? numArgsAttr->i : 0;
+    SmallVector<Value> args;
+    for (int64_t i = 0; i < numArgs; ++i) {
+      auto v = in(2 + i);
+      if (failed(v))
+        return failure();
+      args.push_back(*v);
+    }
+    const TfAttr *fusedAttr = attr(node, "fused_ops");
+    std::vector<std::string> fused;
+    if (fusedAttr)
+      fused = fusedAttr->listS;
+    std::string fusedList;
+    for (const std::string &f : fused)
+      fusedList += (fusedList.empty() ? "" : ", ") + f;
+    fusedList = "[" + fusedList + "]";
+    bool biasAdd = !fused.empty() && fused[0] == "BiasAdd";
+    bool batchNorm = !fused.empty() && fused[0] == "FusedBatchNorm";
+    size_t next = biasAdd || batchNorm;
+    std::string activation = next < fused.size() ? fused[next++] : "";
+    size_t wantArgs = biasAdd ? 1 : batchNorm ? 4 : 0;
+    wantArgs += activation == "Prelu";
+    if (next != fused.size() ||
+        !llvm::is_contained(
+            {"", "Relu", "Relu6", "LeakyRelu", "Sigmoid", "Tanh", "Prelu"},
+            activation))
+      return nodeError(node) << "unsupported fused_ops " << fusedList;
+    if (args.size() != wantArgs)
+      return nodeError(node)
+             << "fused_ops " << fusedList << " take " << wantArgs
+             << " args but num_args is " << args.size();
+    // Relu/Relu6 fold into the op unless a batch norm comes between.
+    tfg::Activation fusedAct = tfg::Activation::none;
+    if (!batchNorm && activation == "Relu")
+      fusedAct = tfg::Activation::relu;
+    if (!batchNorm && activation == "Relu6")
+      fusedAct = tfg::Activation::relu6;
+    // Whether the conv/matmul (or the batch norm after it) ends the node.
+    bool last = fusedAct != tfg::Activation::none || activation.empty();
+    auto partLoc = [&](StringRef part, bool isLast) -> Location {
+      if (isLast)
+        return loc;
+      return NameLoc::get(builder.getStringAttr(node.name + "/" + part.str()),
+                          FileLineColLoc::get(context, fileName, 0, 0));
+    };
+    Value bias = biasAdd ? args[0] : Value();
+    auto actAttr = tfg::ActivationAttr::get(context, fusedAct);
+    FailureOr<Operation *> base;
+    StringRef basePart = op == "_FusedMatMul"   ? "MatMul"
+                         : op == "_FusedConv2D" ? "Conv2D"
+                                                : "DepthwiseConv2dNative";
+    Location baseLoc = partLoc(basePart, last && !batchNorm);
+    if (op == "_FusedMatMul") {
+      base = createInferred<tfg::MatMulOp>(
+          builder, baseLoc, *x, *w, bias,
+          builder.getBoolAttr(boolAttr("transpose_a", false)),
+          builder.getBoolAttr(boolAttr("transpose_b", false)), actAttr);
+    } else {
+      auto filter = cast<RankedTensorType>((*w).getType());
+      auto strides = window(node, "strides", 1);
+      auto dilations = window(node, "dilations", 1);
+      if (filter.getRank() != 4 || failed(strides) || failed(dilations))
+        return nodeError(node)
+               << "expects a rank-4 filter, strides and dilations";
+      auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
+                         *dilations);
+      if (failed(pad))
+        return failure();
+      auto s = builder.getDenseI64ArrayAttr(*strides);
+      auto d = builder.getDenseI64ArrayAttr(*dilations);
+      auto p = builder.getDenseI64ArrayAttr(*pad);
+      if (op == "_FusedConv2D")
+        base = createInferred<tfg::Conv2DOp>(builder, baseLoc, *x, *w, bias, s,
+                                             d, p, actAttr);
+      else
+        base = createInferred<tfg::DepthwiseConv2DOp>(builder, baseLoc, *x, *w,
+                                                      bias, s, d, p, actAttr);
+    }
+    if (failed(base) || failed(verify(*base)))
+      return nodeError(node) << "has operands of incompatible shapes";
+    Value result = (*base)->getResult(0);
+    if (batchNorm) {
+      const TfAttr *eps = attr(node, "epsilon");
+      float epsilon = eps && eps->kind == TfAttr::Float ? eps->f : 1e-4f;
+      auto bn = createInferred<tfg::FusedBatchNormOp>(
+          builder, partLoc("FusedBatchNorm", activation.empty()), result,
+          args[0], args[1], args[2], args[3], builder.getF32FloatAttr(epsilon));
+      if (failed(bn) || failed(verify(*bn)))
+        return nodeError(node) << "has batch norm args of incompatible shapes";
+      result = (*bn)->getResult(0);
+    }
+    if (last) {
+      values[node.name] = result;
+      return success();
+    }
+    if (activation == "Relu")
+      return finish(tfg::ReluOp::create(builder, loc, result).getOperation());
+    if (activation == "Relu6")
+      return finish(tfg::Relu6Op::create(builder, loc, result).getOperation());
+    if (activation == "Sigmoid")
+      return finish(
+          tfg::SigmoidOp::create(builder, loc, result).getOperation());
+    if (activation == "Tanh")
+      return finish(tfg::TanhOp::create(builder, loc, result).getOperation());
+    if (activation == "Prelu")
+      return finish(tfg::PReluOp::create(builder, loc, result, args.back())
+                        .getOperation());
+    const TfAttr *alpha = attr(node, "leakyrelu_alpha");
+    // TF's registered default for leakyrelu_alpha (nn_ops.cc).
+    float alphaValue = alpha && alpha->kind == TfAttr::Float ? alpha->f : 0.2f;
+    return finish(tfg::LeakyReluOp::create(builder, loc, result,
+                                           builder.getF32FloatAttr(alphaValue))
+                      .getOperation());
+  }
+  if (op == "Prelu") { // tfjs-converter's op: Prelu(x, alpha)
+    auto x = in(0), slope = in(1);
+    if (failed(x) || failed(slope))
+      return failure();
+    return finish(
+        tfg::PReluOp::create(builder, loc, *x, *slope).getOperation());
+  }
+  if (op == "AddN") {
+    SmallVector<Value> inputs;
+    for (const std::string &input : node.inputs) {
+      if (parseInput(input).control)
+        continue;
+      auto v = in(inputs.size());
+      if (failed(v))
+        return failure();
+      inputs.push_back(*v);
+    }
+    if (inputs.empty())
+      return nodeError(node) << "has no inputs";
+    if (inputs.size() == 1)
+      return finish(
+          tfg::IdentityOp::create(builder, loc, inputs[0]).getOperation());
+    // A chain of adds; the partial sums are `<node>/add<i>`.
+    Value sum = inputs[0];
+    for (size_t i = 1; i < inputs.size(); ++i) {
+      Location partLoc =
+          i + 1 == inputs.size()
+              ? loc
+              : NameLoc::get(builder.getStringAttr(node.name + "/add" +
+                                                   std::to_string(i)),
+                             FileLineColLoc::get(context, fileName, 0, 0));
+      auto add = createInferred<tfg::AddOp>(builder, partLoc, sum, inputs[i]);
+      if (failed(add) || failed(verify(*add)))
+        return nodeError(node) << "has operands of incompatible shapes";
+      sum = (*add)->getResult(0);
+    }
+    values[node.name] = sum;
+    return success();
+  }
   if (op == "Conv2DBackpropInput")
     return convertConvTranspose(node);
   if (op == "Pad" || op == "PadV2" || op == "MirrorPad") {
@@ -527,12 +704,14 @@ LogicalResult Importer::convert(const TfNode &node) {
         {type.getDimSize(0), (*size)[0], (*size)[1], type.getDimSize(3)},
         type.getElementType());
     return finish(
-        tfg::ResizeOp::create(builder, loc, resultType, *x,
-                              tfg::ResizeModeAttr::get(
-                                  context, nearest ? tfg::ResizeMode::nearest
-                                                   : tfg::ResizeMode::bilinear),
-                              builder.getStringAttr(coordinates),
-                              builder.getStringAttr(rounding))
+        tfg::ResizeOp::create(
+            builder, loc, resultType, *x,
+            tfg::ResizeModeAttr::get(context, nearest
+                                                  ? tfg::ResizeMode::nearest
+                                                  : tfg::ResizeMode::bilinear),
+            builder.getStringAttr(coordinates), builder.getStringAttr(rounding),
+            /*scales=*/DenseF32ArrayAttr(), builder.getF32FloatAttr(-0.75f),
+            builder.getBoolAttr(false))
             .getOperation());
   }
   if (op == "DepthToSpace") {
@@ -688,6 +867,69 @@ LogicalResult Importer::convertConvTranspose(const TfNode &node) {
   return success();
 }
 
+/// Leaves what tfg does not model of `node` on the op that became it, for
+/// the GraphDef exporter (vai/Export/TfNodeRecord.h).
+void recordOnOp(Value value, const TfNode &node) {
+  Operation *op = value ? value.getDefiningOp() : nullptr;
+  auto name = op ? dyn_cast<NameLoc>(op->getLoc()) : nullptr;
+  if (name && name.getName() == node.name)
+    for (NamedAttribute a : recordTfNode(op->getContext(), node))
+      op->setAttr(a.getName(), a.getValue());
+}
+
+LogicalResult Importer::arguments(const GraphDefImportOptions &options,
+                                  const std::vector<const TfNode *> &order,
+                                  SmallVectorImpl<const TfNode *> &nodes,
+                                  SmallVectorImpl<Type> &types) {
+  // --input-nodes in their order, else the Placeholders the outputs need.
+  if (!inputNodes.empty()) {
+    for (StringRef input : options.inputNodes) {
+      input.consume_back(":0");
+      nodes.push_back(byName.lookup(input));
+    }
+  }
+  for (const TfNode *node : order)
+    if (node->op == "Placeholder" && !inputNodes.contains(node->name)) {
+      if (!inputNodes.empty())
+        return nodeError(*node)
+               << "is a Placeholder the outputs need but not one of "
+                  "--input-nodes";
+      nodes.push_back(node);
+    }
+  if (!options.inputShapes.empty() &&
+      options.inputShapes.size() != nodes.size())
+    return emitError(FileLineColLoc::get(context, fileName, 0, 0))
+           << "--input-shapes gives " << options.inputShapes.size()
+           << " shapes for " << nodes.size() << " inputs";
+  for (auto [i, node] : llvm::enumerate(nodes)) {
+    const TfAttr *dtype = attr(*node, "dtype");
+    if (!dtype)
+      dtype = attr(*node, "T");
+    if (dtype && dtype->type != TfDType::Float)
+      return nodeError(*node) << "only float inputs are supported";
+    std::vector<int64_t> dims;
+    if (!options.inputShapes.empty()) {
+      dims = options.inputShapes[i];
+    } else if (const TfAttr *shape = attr(*node, "shape");
+               shape && shape->kind == TfAttr::Shape &&
+               !shape->shape.unknownRank) {
+      dims = shape->shape.dims;
+    } else if (const TfAttr *shapes = attr(*node, "_output_shapes");
+               shapes && !shapes->listShape.empty() &&
+               !shapes->listShape[0].unknownRank) {
+      dims = shapes->listShape[0].dims;
+    } else {
+      return nodeError(*node) << "has no known shape: give it with "
+                                 "--input-shapes";
+    }
+    SmallVector<int64_t> shape;
+    for (int64_t d : dims)
+      shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+    types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
   Location fileLoc = FileLineColLoc::get(context, fileName, 0, 0);
   for (const TfNode &node : graph.nodes) {
@@ -721,6 +963,16 @@ OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
                          << "' is not in the graph";
       return nullptr;
     }
+  for (std::string input : options.inputNodes) {
+    // "name:0" names the node's only output.
+    StringRef name = input;
+    name.consume_back(":0");
+    if (!byName.count(name)) {
+      emitError(fileLoc) << "input node '" << input << "' is not in the graph";
+      return nullptr;
+    }
+    inputNodes.insert(name);
+  }
   std::vector<const TfNode *> order;
   if (failed(collect(outputs, order)))
     return nullptr;
@@ -729,25 +981,8 @@ OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
   builder.setInsertionPointToEnd(module->getBody());
   SmallVector<Type> argTypes;
   SmallVector<const TfNode *> placeholders;
-  for (const TfNode *node : order) {
-    if (node->op != "Placeholder")
-      continue;
-    const TfAttr *dtype = attr(*node, "dtype");
-    if (dtype && dtype->type != TfDType::Float) {
-      nodeError(*node) << "only float inputs are supported";
-      return nullptr;
-    }
-    const TfAttr *shape = attr(*node, "shape");
-    if (!shape || shape->kind != TfAttr::Shape || shape->shape.unknownRank) {
-      nodeError(*node) << "has no known rank: give its shape";
-      return nullptr;
-    }
-    SmallVector<int64_t> dims;
-    for (int64_t d : shape->shape.dims)
-      dims.push_back(d < 0 ? ShapedType::kDynamic : d);
-    argTypes.push_back(RankedTensorType::get(dims, builder.getF32Type()));
-    placeholders.push_back(node);
-  }
+  if (failed(arguments(options, order, placeholders, argTypes)))
+    return nullptr;
   auto func = func::FuncOp::create(builder, fileLoc, "main",
                                    builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
@@ -755,17 +990,88 @@ OwningOpRef<ModuleOp> Importer::run(const GraphDefImportOptions &options) {
     values[node->name] = body->getArgument(i);
     body->getArgument(i).setLoc(nodeLoc(*node));
     func.setArgAttr(i, "tfg.name", builder.getStringAttr(node->name));
+    if (options.recordTfNodes && node->op == "Placeholder")
+      for (NamedAttribute a : recordTfNode(context, *node))
+        if (a.getName() == kTfAttrsAttr)
+          func.setArgAttr(i, a.getName(), a.getValue());
   }
   builder.setInsertionPointToEnd(body);
-  for (const TfNode *node : order)
-    if (node->op != "Placeholder" && failed(convert(*node)))
-      return nullptr;
+  ImportReport *report = options.report;
+  if (report)
+    startReport(*report, placeholders, argTypes, order);
+  llvm::StringSet<> failedNodes;
+  for (const TfNode *node : order) {
+    if (values.count(node->name))
+      continue; // an argument
+    if (!report) {
+      if (failed(convert(*node)))
+        return nullptr;
+      if (options.recordTfNodes)
+        recordOnOp(values.lookup(node->name), *node);
+      continue;
+    }
+    // Inspect: record what cannot be converted and carry on.
+    auto reads = llvm::find_if(node->inputs, [&](const std::string &input) {
+      return failedNodes.contains(parseInput(input).node);
+    });
+    if (reads != node->inputs.end()) {
+      report->dependents.push_back(node->name);
+      failedNodes.insert(node->name);
+      continue;
+    }
+    if (std::optional<std::string> reason =
+            convertCapturingError(context, [&] { return convert(*node); })) {
+      StringRef why = *reason;
+      // The node is reported on its own; drop the message's own prefix.
+      std::string prefix = "node '" + node->name + "' (" + node->op + "): ";
+      why.consume_front(prefix);
+      report->unsupported.push_back({node->name, node->op, why.str()});
+      failedNodes.insert(node->name);
+    }
+  }
   SmallVector<Value> results;
-  for (const std::string &output : outputs)
-    results.push_back(values.lookup(output));
+  std::vector<std::string> resultNames;
+  for (const std::string &output : outputs) {
+    Value v = values.lookup(output);
+    if (report) {
+      ImportReport::Tensor t{output, {}, false, "float32"};
+      if (auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr) {
+        t.shapeKnown = true;
+        for (int64_t d : type.getShape())
+          t.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+      }
+      report->outputs.push_back(t);
+      if (!v)
+        continue;
+    }
+    results.push_back(v);
+    resultNames.push_back(output);
+  }
+  if (report) {
+    // What converted may not verify on its own; the report is the result.
+    (void)convertCapturingError(context, [&] {
+      return finishMainFunction(builder, func, fileLoc, results, resultNames);
+    });
+    return module;
+  }
   if (failed(finishMainFunction(builder, func, fileLoc, results, outputs)))
     return nullptr;
   return module;
+}
+
+void Importer::startReport(ImportReport &report,
+                           ArrayRef<const TfNode *> inputs,
+                           ArrayRef<Type> types,
+                           const std::vector<const TfNode *> &order) {
+  report.format = "TensorFlow GraphDef";
+  for (auto [node, type] : llvm::zip(inputs, types)) {
+    ImportReport::Tensor t{node->name, {}, true, "float32"};
+    for (int64_t d : cast<RankedTensorType>(type).getShape())
+      t.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    report.inputs.push_back(t);
+  }
+  for (const TfNode *node : order)
+    ++report.opHistogram[node->op];
 }
 
 } // namespace

@@ -67,6 +67,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
+#include "vai/Import/ImportReport.h"
 #include "vai/Import/ImportUtils.h"
 #include "vai/Proto/Onnx.h"
 #include "vai/Support/WindowShape.h"
@@ -258,6 +259,9 @@ struct Entry {
   /// The integer output of a QuantizeLinear: the float value it quantizes
   /// and the node, for DequantizeLinear to turn into an identity.
   std::string quantSource, quantNode;
+  /// A graph input of an integer type, held as f32 (exact for the 8- and
+  /// 16-bit types it may be); only DequantizeLinear may read it.
+  bool integerInput = false;
 };
 
 /// ONNX's integer storage types for quantization parameters.
@@ -589,6 +593,12 @@ private:
   FailureOr<SmallVector<int64_t>> reshapeTarget(const OnnxNode &node,
                                                 ArrayRef<int64_t> in);
   FailureOr<Value> graphOutput(const OnnxValueInfo &info);
+  /// run() in inspect mode: convert what can be, fill the report.
+  OwningOpRef<ModuleOp>
+  runForReport(ImportReport &report, OwningOpRef<ModuleOp> &module,
+               func::FuncOp func, ArrayRef<const OnnxValueInfo *> args,
+               ArrayRef<Type> argTypes,
+               const std::vector<const OnnxNode *> &order);
 
   MLIRContext *context;
   OpBuilder builder;
@@ -604,6 +614,8 @@ private:
   /// Value name -> index of the node producing it.
   llvm::StringMap<size_t> producer;
   llvm::StringSet<> graphInputs;
+  /// Graph inputs of integer types (see Entry::integerInput).
+  llvm::StringSet<> integerInputs;
   /// Values some imported node or a graph output uses.
   llvm::StringSet<> used;
 };
@@ -682,6 +694,10 @@ FailureOr<Value> Importer::inLayout(const OnnxNode &node, Entry &e,
                               "pairs are supported";
   if (e.constant)
     return constForm(node, e, perm, 0, std::nullopt, requireFloat);
+  if (e.integerInput && requireFloat)
+    return nodeError(node) << "input '" << e.name
+                           << "' is an integer graph input; only "
+                              "DequantizeLinear may read it";
   if (requireFloat &&
       !cast<RankedTensorType>(e.value.getType()).getElementType().isF32())
     return nodeError(node) << "input '" << e.name << "' is not a float tensor";
@@ -1096,11 +1112,23 @@ FailureOr<Window> Importer::window(const OnnxNode &node, RankedTensorType nhwc,
                                    ArrayRef<int64_t> kernel,
                                    bool hasDilations) {
   Window w;
-  w.strides = intsAttr(node, "strides").value_or(SmallVector<int64_t>{1, 1});
+  // A 1-D op runs as 2-D with a unit height; its attributes have one entry
+  // per spatial dimension, so the height's are prepended.
+  const bool oneD = kernel.size() == 2 && kernel[0] == 1 &&
+                    intsAttr(node, "kernel_shape") &&
+                    intsAttr(node, "kernel_shape")->size() == 1;
+  auto spatial = [&](StringRef name, int64_t unit) {
+    SmallVector<int64_t> v =
+        intsAttr(node, name)
+            .value_or(oneD ? SmallVector<int64_t>{unit}
+                           : SmallVector<int64_t>{unit, unit});
+    if (oneD && v.size() == 1)
+      v.insert(v.begin(), unit);
+    return v;
+  };
+  w.strides = spatial("strides", 1);
   w.dilations =
-      hasDilations
-          ? intsAttr(node, "dilations").value_or(SmallVector<int64_t>{1, 1})
-          : SmallVector<int64_t>{1, 1};
+      hasDilations ? spatial("dilations", 1) : SmallVector<int64_t>{1, 1};
   if (w.strides.size() != 2 || w.dilations.size() != 2)
     return nodeError(node) << "expects 2 strides and 2 dilations (2-D only)";
   if (llvm::any_of(w.strides, [](int64_t s) { return s <= 0; }) ||
@@ -1110,6 +1138,8 @@ FailureOr<Window> Importer::window(const OnnxNode &node, RankedTensorType nhwc,
   if (autoPad == "NOTSET") {
     SmallVector<int64_t> pads =
         intsAttr(node, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+    if (oneD && pads.size() == 2)
+      pads = {0, pads[0], 0, pads[1]};
     if (pads.size() != 4)
       return nodeError(node) << "expects 4 pads, got " << pads.size();
     // ONNX: [top, left, bottom, right].
@@ -1200,27 +1230,47 @@ LogicalResult Importer::convertConvTranspose(const OnnxNode &node) {
   auto xe = input(node, 0), we = input(node, 1);
   if (failed(xe) || failed(we))
     return failure();
-  if (rankOf(**xe) != 4)
-    return nodeError(node) << "only 2-D transposed convolution (a rank-4 "
-                              "NCHW input) is supported";
+  const int64_t rank = rankOf(**xe);
+  if (rank != 3 && rank != 4)
+    return nodeError(node) << "only 1-D and 2-D transposed convolution (a "
+                              "rank-3 or rank-4 channels-first input) is "
+                              "supported";
+  // 1-D runs as 2-D over [N, 1, L, C] with a [C_in, C_out, 1, k] weight;
+  // each spatial attribute gets the unit height prepended.
+  const bool oneD = rank == 3;
   SmallVector<int64_t> w = onnxShape(**we);
+  if (oneD && w.size() == 3)
+    w.insert(w.begin() + 2, 1);
   if (w.size() != 4 || anyDynamic(w))
-    return nodeError(node) << "expects a rank-4 [C_in, C_out, kh, kw] weight "
-                              "of static shape";
+    return nodeError(node) << "expects a rank-" << rank
+                           << " [C_in, C_out, kernel...] weight of static "
+                              "shape";
   int64_t group = intAttr(node, "group", 1);
   if (group != 1)
     return nodeError(node) << "unsupported: grouped convolution with " << group
                            << " groups";
-  auto x = valueIn(node, 0, channelsLast(4));
+  auto x = valueIn(node, 0, channelsLast(rank));
   if (failed(x))
     return failure();
+  if (oneD) {
+    auto nlc = cast<RankedTensorType>(x->getType()).getShape();
+    x = reshape(node, *x, {nlc[0], 1, nlc[1], nlc[2]}, auxLoc(node, "2d"));
+    if (failed(x))
+      return failure();
+  }
   auto in = cast<RankedTensorType>(x->getType());
-  SmallVector<int64_t> strides =
-      intsAttr(node, "strides").value_or(SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> dilations =
-      intsAttr(node, "dilations").value_or(SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> outPad =
-      intsAttr(node, "output_padding").value_or(SmallVector<int64_t>{0, 0});
+  auto spatial = [&](StringRef name, int64_t unit, size_t perDim = 1) {
+    std::optional<SmallVector<int64_t>> v = intsAttr(node, name);
+    if (!v)
+      return SmallVector<int64_t>(2 * perDim, unit);
+    if (oneD && v->size() == perDim)
+      for (size_t i = 0; i < perDim; ++i)
+        v->insert(v->begin() + 2 * i, unit);
+    return *v;
+  };
+  SmallVector<int64_t> strides = spatial("strides", 1);
+  SmallVector<int64_t> dilations = spatial("dilations", 1);
+  SmallVector<int64_t> outPad = spatial("output_padding", 0);
   if (strides.size() != 2 || dilations.size() != 2 || outPad.size() != 2)
     return nodeError(node) << "expects 2 strides, dilations and "
                               "output_padding (2-D only)";
@@ -1230,8 +1280,10 @@ LogicalResult Importer::convertConvTranspose(const OnnxNode &node) {
   if (outputShape && outputShape->size() > 2) // some writers give N, C too
     outputShape =
         SmallVector<int64_t>(outputShape->end() - 2, outputShape->end());
-  SmallVector<int64_t> pads =
-      intsAttr(node, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (oneD && outputShape && outputShape->size() == 1)
+    outputShape->insert(outputShape->begin(), 1);
+  // ONNX order [h_begin, w_begin, h_end, w_end]; 1-D [begin, end].
+  SmallVector<int64_t> pads = spatial("pads", 0, 2);
   if (pads.size() != 4)
     return nodeError(node) << "expects 4 pads, got " << pads.size();
   SmallVector<int64_t> pad(4), out(2);
@@ -1268,7 +1320,11 @@ LogicalResult Importer::convertConvTranspose(const OnnxNode &node) {
     }
   }
   // [C_in, C_out, kh, kw] -> [kh, kw, C_out, C_in].
-  auto filter = weight(node, 1, {2, 3, 1, 0}, std::nullopt);
+  // 1-D: [C_in, C_out, k] -> [k, C_out, C_in] -> [1, k, C_out, C_in].
+  FailureOr<Value> filter =
+      oneD ? weight(node, 1, {2, 1, 0},
+                    SmallVector<int64_t>{1, w[3], w[1], w[0]})
+           : weight(node, 1, {2, 3, 1, 0}, std::nullopt);
   if (failed(filter))
     return failure();
   Value bias;
@@ -1280,14 +1336,15 @@ LogicalResult Importer::convertConvTranspose(const OnnxNode &node) {
   }
   auto type = RankedTensorType::get({in.getDimSize(0), out[0], out[1], w[1]},
                                     in.getElementType());
-  return define(node, 0,
-                plain<tfg::Conv2DTransposeOp>(
-                    node, nodeLoc(node), type, *x, *filter, bias,
-                    builder.getDenseI64ArrayAttr(strides),
-                    builder.getDenseI64ArrayAttr(dilations),
-                    builder.getDenseI64ArrayAttr(pad),
-                    tfg::ActivationAttr::get(context, tfg::Activation::none)),
-                channelsLast(4));
+  auto y = plain<tfg::Conv2DTransposeOp>(
+      node, oneD ? auxLoc(node, "2d_conv") : nodeLoc(node), type, *x, *filter,
+      bias, builder.getDenseI64ArrayAttr(strides),
+      builder.getDenseI64ArrayAttr(dilations),
+      builder.getDenseI64ArrayAttr(pad),
+      tfg::ActivationAttr::get(context, tfg::Activation::none));
+  if (succeeded(y) && oneD)
+    y = reshape(node, *y, {type.getDimSize(0), out[1], w[1]}, nodeLoc(node));
+  return define(node, 0, y, channelsLast(rank));
 }
 
 LogicalResult Importer::convertBatchNorm(const OnnxNode &node) {
@@ -1332,45 +1389,75 @@ LogicalResult Importer::convertPool(const OnnxNode &node) {
   auto xe = input(node, 0);
   if (failed(xe))
     return failure();
-  if (rankOf(**xe) != 4)
-    return nodeError(node) << "only 2-D pooling (a rank-4 NCHW input) is "
-                              "supported";
-  auto kernel = intsAttr(node, "kernel_shape");
-  if (!kernel || kernel->size() != 2)
-    return nodeError(node) << "expects a kernel_shape of 2 entries";
-  auto x = valueIn(node, 0, channelsLast(4));
+  const int64_t rank = rankOf(**xe);
+  if (rank != 3 && rank != 4)
+    return nodeError(node) << "only 1-D and 2-D pooling (a rank-3 or rank-4 "
+                              "channels-first input) is supported";
+  const bool oneD = rank == 3;
+  auto kernelAttr = intsAttr(node, "kernel_shape");
+  if (!kernelAttr || static_cast<int64_t>(kernelAttr->size()) != rank - 2)
+    return nodeError(node) << "expects a kernel_shape of " << rank - 2
+                           << " entries";
+  // 1-D pools run as 2-D over [N, 1, L, C].
+  SmallVector<int64_t> kernel =
+      oneD ? SmallVector<int64_t>{1, (*kernelAttr)[0]} : *kernelAttr;
+  auto x = valueIn(node, 0, channelsLast(rank));
   if (failed(x))
     return failure();
+  if (oneD) {
+    auto nlc = cast<RankedTensorType>(x->getType()).getShape();
+    x = reshape(node, *x, {nlc[0], 1, nlc[1], nlc[2]}, auxLoc(node, "2d"));
+    if (failed(x))
+      return failure();
+  }
   auto type = cast<RankedTensorType>(x->getType());
-  auto win = window(node, type, *kernel, isMax);
+  auto win = window(node, type, kernel, isMax);
   if (failed(win))
     return failure();
   if (llvm::any_of(win->dilations, [](int64_t d) { return d != 1; }))
     return nodeError(node) << "dilated pooling is not supported";
+  // Padding added at the end so that the floor output size of tfg's pools
+  // is ONNX's ceil_mode size. It is never counted by avg_pool, as ONNX
+  // Runtime does not count the part of a ceil-mode window past the pads.
+  SmallVector<int64_t> ceilExtra(2, 0);
   if (intAttr(node, "ceil_mode", 0) != 0) {
-    // Accepted when rounding up gives the same size as rounding down.
     for (int d = 0; d < 2; ++d) {
       int64_t size = type.getDimSize(1 + d);
-      int64_t span =
-          ShapedType::isDynamic(size)
-              ? -1
-              : size + win->pad[2 * d] + win->pad[2 * d + 1] - (*kernel)[d];
-      if (span < 0 || span % win->strides[d] != 0)
-        return nodeError(node) << "ceil_mode = 1 is not supported (it "
-                                  "changes the output size here)";
+      if (ShapedType::isDynamic(size))
+        return nodeError(node) << "ceil_mode = 1 needs a static input size";
+      int64_t before = win->pad[2 * d], after = win->pad[2 * d + 1];
+      int64_t span = size + before + after - kernel[d];
+      if (span < 0)
+        return nodeError(node) << "the window is larger than the input";
+      int64_t stride = win->strides[d];
+      int64_t out = (span + stride - 1) / stride + 1;
+      // The last window must start inside the input or its leading pad.
+      if ((out - 1) * stride >= size + before)
+        --out;
+      ceilExtra[d] = std::max<int64_t>(0, (out - 1) * stride - span);
     }
   }
   Location loc = nodeLoc(node);
-  auto k = builder.getDenseI64ArrayAttr(*kernel);
+  auto k = builder.getDenseI64ArrayAttr(kernel);
   auto s = builder.getDenseI64ArrayAttr(win->strides);
-  if (isMax)
-    return define(
-        node, 0,
-        inferred<tfg::MaxPoolOp>(node, loc, *x, k, s,
-                                 builder.getDenseI64ArrayAttr(win->pad)),
-        channelsLast(4));
-  Value pooled = *x;
+  auto finish = [&](FailureOr<Value> pooled) -> LogicalResult {
+    if (failed(pooled) || !oneD)
+      return define(node, 0, pooled, channelsLast(rank));
+    auto nhwc = cast<RankedTensorType>(pooled->getType()).getShape();
+    return define(node, 0,
+                  reshape(node, *pooled, {nhwc[0], nhwc[2], nhwc[3]}, loc),
+                  channelsLast(rank));
+  };
   SmallVector<int64_t> pad = win->pad;
+  auto withCeil = [&](SmallVector<int64_t> p) {
+    p[1] += ceilExtra[0];
+    p[3] += ceilExtra[1];
+    return builder.getDenseI64ArrayAttr(p);
+  };
+  if (isMax)
+    return finish(inferred<tfg::MaxPoolOp>(
+        node, oneD ? auxLoc(node, "2d_pool") : loc, *x, k, s, withCeil(pad)));
+  Value pooled = *x;
   if (intAttr(node, "count_include_pad", 0) != 0 &&
       llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
     // tfg.avg_pool does not count padding: pad explicitly with zeros.
@@ -1385,10 +1472,8 @@ LogicalResult Importer::convertPool(const OnnxNode &node) {
     pooled = *padded;
     pad.assign(4, 0);
   }
-  return define(node, 0,
-                inferred<tfg::AvgPoolOp>(node, loc, pooled, k, s,
-                                         builder.getDenseI64ArrayAttr(pad)),
-                channelsLast(4));
+  return finish(inferred<tfg::AvgPoolOp>(
+      node, oneD ? auxLoc(node, "2d_pool") : loc, pooled, k, s, withCeil(pad)));
 }
 
 LogicalResult Importer::convertGlobalPool(const OnnxNode &node) {
@@ -1517,13 +1602,16 @@ LogicalResult Importer::convertMatMul(const OnnxNode &node) {
   auto ae = input(node, 0), be = input(node, 1);
   if (failed(ae) || failed(be))
     return failure();
-  if (rankOf(**ae) != 2 || rankOf(**be) != 2)
+  if (rankOf(**ae) < 2 || rankOf(**be) < 2)
     return nodeError(node) << "MatMul of rank-" << rankOf(**ae) << " and rank-"
                            << rankOf(**be)
-                           << " operands is not supported (rank 2 only)";
+                           << " operands is not supported (rank >= 2 only)";
   auto a = valueIn(node, 0), b = valueIn(node, 1);
   if (failed(a) || failed(b))
     return failure();
+  if (rankOf(**ae) > 2 || rankOf(**be) > 2)
+    return define(node, 0,
+                  inferred<tfg::BatchMatMulOp>(node, nodeLoc(node), *a, *b));
   return define(node, 0,
                 inferred<tfg::MatMulOp>(
                     node, nodeLoc(node), *a, *b, Value(),
@@ -1604,9 +1692,11 @@ LogicalResult Importer::convertResize(const OnnxNode &node) {
     mode = tfg::ResizeMode::nearest;
   else if (modeName == "linear" || modeName == "bilinear")
     mode = tfg::ResizeMode::bilinear;
+  else if (modeName == "cubic" && !legacy)
+    mode = tfg::ResizeMode::bicubic;
   else
     return nodeError(node) << "mode '" << modeName
-                           << "' is not supported (nearest, linear)";
+                           << "' is not supported (nearest, linear, cubic)";
   std::string coordinates =
       legacy ? "asymmetric"
              : strAttr(node, "coordinate_transformation_mode", "half_pixel");
@@ -1652,6 +1742,7 @@ LogicalResult Importer::convertResize(const OnnxNode &node) {
   // ONNX order (N, C, H, W) -> tfg's (N, H, W, C).
   SmallVector<int64_t> inOnnx = onnxShape(**xe);
   SmallVector<int64_t> out(4);
+  bool fractional = false;
   if (!sizes.empty()) {
     if (sizes.size() != 4)
       return nodeError(node) << "expects 4 sizes, got " << sizes.size();
@@ -1679,25 +1770,30 @@ LogicalResult Importer::convertResize(const OnnxNode &node) {
         continue;
       }
       // ONNX maps coordinates with the scale itself; tfg.resize with
-      // output / input. They agree when the scaled size is whole.
+      // output / input unless it is given the scales. They agree when the
+      // scaled size is whole.
       double exact = double(size) * scales[2 + d];
-      if (std::abs(exact - std::round(exact)) > 1e-4 * std::max(1.0, exact))
-        return nodeError(node) << "scale " << scales[2 + d] << " of dimension "
-                               << 2 + d << " gives a fractional size " << exact
-                               << "; only scales giving whole sizes are "
-                                  "supported";
-      out[1 + d] = int64_t(std::llround(exact));
+      if (std::abs(exact - std::round(exact)) > 1e-4 * std::max(1.0, exact)) {
+        fractional = true;
+        out[1 + d] = int64_t(std::floor(exact));
+      } else {
+        out[1 + d] = int64_t(std::llround(exact));
+      }
     }
     out[0] = inOnnx[0];
     out[3] = inOnnx[1];
   }
   return define(
       node, 0,
-      plain<tfg::ResizeOp>(node, nodeLoc(node),
-                           RankedTensorType::get(out, type.getElementType()),
-                           *x, tfg::ResizeModeAttr::get(context, mode),
-                           builder.getStringAttr(coordinates),
-                           builder.getStringAttr(rounding)),
+      plain<tfg::ResizeOp>(
+          node, nodeLoc(node),
+          RankedTensorType::get(out, type.getElementType()), *x,
+          tfg::ResizeModeAttr::get(context, mode),
+          builder.getStringAttr(coordinates), builder.getStringAttr(rounding),
+          fractional ? builder.getDenseF32ArrayAttr({scales[2], scales[3]})
+                     : DenseF32ArrayAttr(),
+          builder.getF32FloatAttr(floatAttr(node, "cubic_coeff_a", -0.75f)),
+          builder.getBoolAttr(intAttr(node, "exclude_outside", 0) != 0)),
       channelsLast(4));
 }
 
@@ -2041,9 +2137,17 @@ LogicalResult Importer::convertIdentity(const OnnxNode &node) {
       return failure();
     if (has(node, 2)) {
       const ConstData *mode = constant(node, 2);
-      if (!mode || product(mode->dims) != 1 ||
-          (mode->isFloat ? mode->floats[0] : float(mode->ints[0])) != 0.0f)
-        return nodeError(node) << "training_mode must be a constant false";
+      if (!mode || product(mode->dims) != 1)
+        return nodeError(node) << "training_mode must be a constant";
+      // In training mode a ratio of 0 keeps every element unscaled.
+      const ConstData *ratio = has(node, 1) ? constant(node, 1) : nullptr;
+      bool zeroRatio =
+          ratio && product(ratio->dims) == 1 &&
+          (ratio->isFloat ? ratio->floats[0] : float(ratio->ints[0])) == 0.0f;
+      if ((mode->isFloat ? mode->floats[0] : float(mode->ints[0])) != 0.0f &&
+          !zeroRatio)
+        return nodeError(node) << "is in training mode (random, ratio > 0); "
+                                  "export the model for inference";
     }
   }
   auto xe = input(node, 0);
@@ -2116,6 +2220,33 @@ LogicalResult Importer::convertDequantize(const OnnxNode &node) {
   auto hint = quantParams(node, rank);
   if (failed(hint))
     return failure();
+  if ((*xe)->quantSource.empty() && (*xe)->integerInput) {
+    // Quantized data from outside: (x - zero_point) * scale, per axis.
+    Entry &x = **xe;
+    auto perAxis = [&](const auto &values, StringRef suffix) {
+      Entry c;
+      c.name = node.outputs[0] + "/" + suffix.str();
+      auto data = std::make_shared<ConstData>();
+      data->dims.assign(rank, 1);
+      if (hint->axis >= 0)
+        data->dims[hint->axis] = values.size();
+      for (auto v : values)
+        data->floats.push_back(static_cast<float>(v));
+      c.constant = data;
+      return inLayout(node, c, x.perm);
+    };
+    auto zeroPoint = perAxis(hint->zeroPoints, "zero_point");
+    auto scale = perAxis(hint->scales, "scale");
+    if (failed(zeroPoint) || failed(scale))
+      return failure();
+    auto shifted =
+        inferred<tfg::SubOp>(node, auxLoc(node, "sub"), x.value, *zeroPoint);
+    if (failed(shifted))
+      return failure();
+    return define(node, 0,
+                  inferred<tfg::MulOp>(node, nodeLoc(node), *shifted, *scale),
+                  x.perm);
+  }
   if ((*xe)->quantSource.empty()) {
     // Quantized weights: dequantize at import.
     const ConstData *c = (*xe)->constant.get();
@@ -2441,7 +2572,16 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const OnnxValueInfo &v : graph.inputs) {
     if (!graphInputs.contains(v.name))
       continue;
-    if (v.kind != OnnxValueInfo::Tensor || v.elemType != OnnxDType::Float) {
+    // Integer inputs are quantized data for a DequantizeLinear; they are
+    // held as f32, which is exact for these types.
+    bool integer = v.kind == OnnxValueInfo::Tensor &&
+                   llvm::is_contained({OnnxDType::UInt8, OnnxDType::Int8,
+                                       OnnxDType::UInt16, OnnxDType::Int16},
+                                      v.elemType);
+    if (integer)
+      integerInputs.insert(v.name);
+    if (v.kind != OnnxValueInfo::Tensor ||
+        (v.elemType != OnnxDType::Float && !integer)) {
       emitError(nameLoc(v.name))
           << "graph input '" << v.name << "': only float tensor inputs are "
           << "supported, got "
@@ -2467,12 +2607,18 @@ OwningOpRef<ModuleOp> Importer::run() {
     BlockArgument arg = body->getArgument(i);
     arg.setLoc(nameLoc(v->name));
     func.setArgAttr(i, "tfg.name", builder.getStringAttr(v->name));
+    if (integerInputs.contains(v->name))
+      func.setArgAttr(i, "tfg.dtype",
+                      builder.getStringAttr(proto::onnxDTypeName(v->elemType)));
     Entry &e = entries[v->name];
     e.name = v->name;
+    e.integerInput = integerInputs.contains(v->name);
     e.value = arg;
     e.perm = identityPerm(cast<RankedTensorType>(argTypes[i]).getRank());
   }
   builder.setInsertionPointToEnd(body);
+  if (ImportReport *report = options.report)
+    return runForReport(*report, module, func, args, argTypes, order);
   for (const OnnxNode *node : order)
     if (failed(convert(*node)))
       return nullptr;
@@ -2488,6 +2634,78 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (failed(finishMainFunction(builder, func, fileLoc, results, names)))
     return nullptr;
   return module;
+}
+
+OwningOpRef<ModuleOp>
+Importer::runForReport(ImportReport &report, OwningOpRef<ModuleOp> &module,
+                       func::FuncOp func, ArrayRef<const OnnxValueInfo *> args,
+                       ArrayRef<Type> argTypes,
+                       const std::vector<const OnnxNode *> &order) {
+  report.format = "ONNX (opset " + std::to_string(opset) + ")";
+  auto tensorOf = [](const std::string &name, Type type, std::string dtype) {
+    ImportReport::Tensor t{name, {}, false, std::move(dtype)};
+    if (auto ranked = dyn_cast_or_null<RankedTensorType>(type)) {
+      t.shapeKnown = true;
+      for (int64_t d : ranked.getShape())
+        t.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    }
+    return t;
+  };
+  // "float32", "uint8", ... as the other formats' reports say.
+  auto dtypeName = [](OnnxDType t) {
+    return t == OnnxDType::Float ? std::string("float32")
+                                 : StringRef(proto::onnxDTypeName(t)).lower();
+  };
+  for (auto [v, type] : llvm::zip(args, argTypes))
+    report.inputs.push_back(tensorOf(v->name, type, dtypeName(v->elemType)));
+  llvm::StringSet<> failedValues;
+  for (const OnnxNode *node : order) {
+    std::string name = node->domain.empty() || node->domain == "ai.onnx"
+                           ? node->opType
+                           : node->domain + "." + node->opType;
+    ++report.opHistogram[name];
+    bool dependent = llvm::any_of(node->inputs, [&](const std::string &in) {
+      return failedValues.contains(in);
+    });
+    std::optional<std::string> reason;
+    if (!dependent)
+      reason = convertCapturingError(context, [&] { return convert(*node); });
+    if (dependent || reason) {
+      for (const std::string &out : node->outputs)
+        failedValues.insert(out);
+      if (dependent) {
+        report.dependents.push_back(displayName(*node));
+        continue;
+      }
+      StringRef why = *reason;
+      why.consume_front("node '" + displayName(*node) + "' (" + node->opType +
+                        "): ");
+      report.unsupported.push_back({displayName(*node), name, why.str()});
+    }
+  }
+  SmallVector<Value> results;
+  std::vector<std::string> names;
+  for (const OnnxValueInfo &output : graph.outputs) {
+    Value v;
+    if (!failedValues.contains(output.name))
+      (void)convertCapturingError(context, [&] {
+        auto r = graphOutput(output);
+        if (succeeded(r))
+          v = *r;
+        return success(succeeded(r));
+      });
+    report.outputs.push_back(tensorOf(output.name, v ? v.getType() : Type(),
+                                      dtypeName(output.elemType)));
+    if (v) {
+      results.push_back(v);
+      names.push_back(output.name);
+    }
+  }
+  // What converted may not verify on its own; the report is the result.
+  (void)convertCapturingError(context, [&] {
+    return finishMainFunction(builder, func, fileLoc, results, names);
+  });
+  return std::move(module);
 }
 
 } // namespace

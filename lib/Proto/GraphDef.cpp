@@ -11,7 +11,6 @@
 
 #include "tf_graph.pb.h"
 
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include <cmath>
@@ -26,29 +25,6 @@ using namespace vai::proto;
 namespace tf = tensorflow;
 
 namespace {
-
-/// Keeps the first text-format error so it can be returned as one line.
-class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
-public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string &message) override {
-    if (!message_.empty())
-      return;
-    // The tokenizer counts from 0; editors and TensorFlow count from 1.
-    message_ = "line " + std::to_string(line + 1) + ":" +
-               std::to_string(column + 1) + ": " + message;
-  }
-  void AddWarning(int, google::protobuf::io::ColumnNumber,
-                  const std::string &) override {}
-  const std::string &message() const { return message_; }
-
-private:
-  std::string message_;
-};
-
-//===----------------------------------------------------------------------===//
-// Half and bfloat16
-//===----------------------------------------------------------------------===//
 
 //===----------------------------------------------------------------------===//
 // Tensor decoding
@@ -669,17 +645,12 @@ bool vai::proto::parseGraphDef(const std::string &bytes, bool text,
                                TfGraph &graph, std::string &error) {
   return runGuarded("GraphDef parse", error, [&] {
     tf::GraphDef gd;
+    // TensorFlow's schema has fields this subset leaves out; the text parser
+    // skips them as the binary parser does. Positions read "line 3:7", as
+    // TensorFlow prints them.
     if (text) {
-      google::protobuf::TextFormat::Parser parser;
-      FirstErrorCollector errors;
-      parser.RecordErrorsTo(&errors);
-      // TensorFlow's schema has fields this subset leaves out; skip them as
-      // the binary parser does.
-      parser.AllowUnknownField(true);
-      if (!parser.ParseFromString(bytes, &gd)) {
-        error = "text-format GraphDef: " + (errors.message().empty()
-                                                ? std::string("parse error")
-                                                : errors.message());
+      if (!parseTextSkippingUnknown(bytes, gd, ":", error)) {
+        error = "text-format GraphDef: " + error;
         return false;
       }
     } else if (!gd.ParseFromString(bytes)) {

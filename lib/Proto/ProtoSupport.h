@@ -1,8 +1,8 @@
 //===- ProtoSupport.h - Helpers shared by the proto converters --*- C++ -*-===//
 //
-// Internal to lib/Proto: the pieces GraphDef.cpp and XModel.cpp both need
-// around their generated messages, kept in one place so the two formats
-// report errors and serialize the same way.
+// Internal to lib/Proto: the pieces the format converters (GraphDef.cpp,
+// XModel.cpp, Caffe.cpp, ...) need around their generated messages, kept in
+// one place so the formats parse, report errors and serialize the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,12 +19,25 @@
 #include <exception>
 #include <string>
 
+namespace google::protobuf {
+class Message;
+} // namespace google::protobuf
+
 namespace vai::proto {
 
 /// Serializes with map entries sorted by key, so equal inputs give equal
 /// bytes (plain SerializeToString leaves map order unspecified).
 bool serializeDeterministic(const google::protobuf::MessageLite &msg,
                             std::string &bytes);
+
+/// Parses protobuf text format into `msg`, skipping fields the schema does
+/// not know (as the binary parser does). On failure returns false and sets
+/// `error` to the first error as "line <L><columnSeparator><C>: <message>"
+/// (1-based, as editors count; e.g. "line 3:7: ..." with ":"), or to
+/// "parse error" when protobuf reported none.
+bool parseTextSkippingUnknown(const std::string &text,
+                              google::protobuf::Message &msg,
+                              const char *columnSeparator, std::string &error);
 
 /// Runs `body` (a callable returning bool) with protobuf's logging silenced,
 /// turning any exception into `error` = "<what> failed[: <reason>]". The

@@ -3,12 +3,14 @@
 // Straightforward loops with the channel dimension innermost so that the
 // compiler vectorizes the multiply-accumulate over output channels. The
 // window ops' loops and checks are in WindowLoops.h, shared with the
-// fixed-point kernels.
+// fixed-point kernels. Convolutions and matmuls are checked here and run on
+// oneDNN (DnnlKernels.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "vai/Simulator/FloatKernels.h"
 
+#include "DnnlKernels.h"
 #include "WindowLoops.h"
 
 #include <algorithm>
@@ -19,11 +21,16 @@ using namespace vai;
 
 namespace {
 
-/// conv2d, depthwiseConv2d and conv2dTranspose: validation, then the float
-/// multiply-add. skipZeroInputs is for conv2dTranspose's stuffed zeros.
+/// An optional bias must be a consistent [size] vector.
+bool checkBias(const FloatArray *bias, int64_t size, const char *op,
+               std::string &error) {
+  return !bias || detail::checkVector(*bias, size, op, "bias", error);
+}
+
+/// conv2d and depthwiseConv2d: validation, then oneDNN.
 bool convFloat(const FloatArray &input, const FloatArray &filter,
-               const Conv2DAttrs &attrs, bool depthwise, const char *op,
-               bool skipZeroInputs, FloatArray &out, std::string &error) {
+               const FloatArray *bias, const Conv2DAttrs &attrs, bool depthwise,
+               const char *op, FloatArray &out, std::string &error) {
   const detail::FilterNames names = {
       "filter", "filter", depthwise ? "[KH,KW,C,M] (rank 4)" : "HWIO (rank 4)"};
   detail::ConvShape s;
@@ -31,33 +38,10 @@ bool convFloat(const FloatArray &input, const FloatArray &filter,
       !checkConsistent(filter, op, "filter", error) ||
       !detail::checkConvFilter(input.shape, filter.shape, attrs, depthwise, op,
                                names, s, error) ||
-      !detail::checkConvChannels(filter.shape, attrs, op, names, s, error))
+      !detail::checkConvChannels(filter.shape, attrs, op, names, s, error) ||
+      !checkBias(bias, s.outChannels, op, error))
     return false;
-  // Float accumulates in the output pixel itself (acc == o), so this copies
-  // only if the accumulator type ever changes.
-  const int64_t OC = s.outChannels;
-  auto finish = [&](const float *acc, int64_t, float *o) {
-    if (acc != o)
-      std::copy(acc, acc + OC, o);
-  };
-  out = skipZeroInputs
-            ? detail::convWindows<float, true>(input, filter, s, finish)
-            : detail::convWindows<float, false>(input, filter, s, finish);
-  return true;
-}
-
-/// o[M,N] += A[M,K] x B[K,N], all row-major; j innermost so that it
-/// vectorizes (no overlap, as for detail::macRow).
-void matmulAccumulate(const float *__restrict A, const float *__restrict B,
-                      float *__restrict o, int64_t M, int64_t K, int64_t N) {
-  for (int64_t i = 0; i < M; ++i, o += N) {
-    for (int64_t k = 0; k < K; ++k) {
-      float av = A[i * K + k];
-      const float *brow = &B[k * N];
-      for (int64_t j = 0; j < N; ++j)
-        o[j] += av * brow[j];
-    }
-  }
+  return detail::dnnlConv2d(input, filter, bias, s, op, out, error);
 }
 
 /// The reductions: every element is folded into the accumulator of its
@@ -250,17 +234,17 @@ vai::broadcastSourceOffsets(const std::vector<int64_t> &from,
 //===----------------------------------------------------------------------===//
 
 bool vai::conv2d(const FloatArray &input, const FloatArray &filter,
-                 const Conv2DAttrs &attrs, FloatArray &out,
-                 std::string &error) {
-  return convFloat(input, filter, attrs, /*depthwise=*/false, "conv2d",
-                   /*skipZeroInputs=*/false, out, error);
+                 const Conv2DAttrs &attrs, FloatArray &out, std::string &error,
+                 const FloatArray *bias) {
+  return convFloat(input, filter, bias, attrs, /*depthwise=*/false, "conv2d",
+                   out, error);
 }
 
 bool vai::depthwiseConv2d(const FloatArray &input, const FloatArray &filter,
                           const Conv2DAttrs &attrs, FloatArray &out,
-                          std::string &error) {
-  return convFloat(input, filter, attrs, /*depthwise=*/true, "depthwiseConv2d",
-                   /*skipZeroInputs=*/false, out, error);
+                          std::string &error, const FloatArray *bias) {
+  return convFloat(input, filter, bias, attrs, /*depthwise=*/true,
+                   "depthwiseConv2d", out, error);
 }
 
 bool vai::maxPool(const FloatArray &input, const Pool2DAttrs &attrs,
@@ -292,19 +276,28 @@ bool vai::avgPool(const FloatArray &input, const Pool2DAttrs &attrs,
 }
 
 bool vai::matmul(const FloatArray &a, const FloatArray &b, bool transposeA,
-                 bool transposeB, FloatArray &out, std::string &error) {
+                 bool transposeB, FloatArray &out, std::string &error,
+                 const FloatArray *bias) {
   if (!checkConsistent(a, "matmul", "lhs", error) ||
       !checkConsistent(b, "matmul", "rhs", error))
     return false;
   int64_t M, K, N;
   if (!detail::checkMatmul(a.shape, b.shape, transposeA, transposeB, "matmul",
-                           M, K, N, error))
+                           M, K, N, error) ||
+      !checkBias(bias, N, "matmul", error))
     return false;
-  FloatArray at, bt;
-  const FloatArray &A = detail::maybeTransposed(a, transposeA, at);
-  const FloatArray &B = detail::maybeTransposed(b, transposeB, bt);
+  // A transpose is the stored matrix read with swapped strides.
+  detail::MatrixView av{{M, K},
+                        transposeA ? std::vector<int64_t>{1, M}
+                                   : std::vector<int64_t>{K, 1}};
+  detail::MatrixView bv{{K, N},
+                        transposeB ? std::vector<int64_t>{1, K}
+                                   : std::vector<int64_t>{N, 1}};
   FloatArray result({M, N});
-  matmulAccumulate(A.data.data(), B.data.data(), result.data.data(), M, K, N);
+  if (!detail::dnnlMatmul(a.data.data(), av, b.data.data(), bv,
+                          bias ? bias->data.data() : nullptr, result.shape,
+                          result.data.data(), "matmul", error))
+    return false;
   out = std::move(result);
   return true;
 }
@@ -780,14 +773,14 @@ int64_t nearestIndex(double c, ResizeNearestMode mode, int64_t in) {
   return 0;
 }
 
-/// Linear interpolation along dimension d: output index j blends input
-/// indices lo[j] and hi[j] with weight w[j] on hi.
-FloatArray lerpAlong(const FloatArray &x, size_t d,
-                     const std::vector<int64_t> &lo,
-                     const std::vector<int64_t> &hi,
-                     const std::vector<double> &w) {
+/// Interpolation along dimension d with `taps` input elements per output:
+/// output j is the sum over t of weight[j * taps + t] times input element
+/// index[j * taps + t].
+FloatArray interpolateAlong(const FloatArray &x, size_t d, int64_t out,
+                            int64_t taps, const std::vector<int64_t> &index,
+                            const std::vector<double> &weight) {
   std::vector<int64_t> shape = x.shape;
-  const int64_t in = shape[d], out = static_cast<int64_t>(lo.size());
+  const int64_t in = shape[d];
   shape[d] = out;
   int64_t outer = 1, inner = 1;
   for (size_t k = 0; k < d; ++k)
@@ -797,16 +790,32 @@ FloatArray lerpAlong(const FloatArray &x, size_t d,
   FloatArray result(shape);
   if (result.data.empty())
     return result;
+  std::vector<double> acc(static_cast<size_t>(inner));
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t j = 0; j < out; ++j) {
-      const float *a = &x.data[(o * in + lo[j]) * inner];
-      const float *b = &x.data[(o * in + hi[j]) * inner];
+      std::fill(acc.begin(), acc.end(), 0.0);
+      for (int64_t t = 0; t < taps; ++t) {
+        const double w = weight[j * taps + t];
+        const float *src = &x.data[(o * in + index[j * taps + t]) * inner];
+        for (int64_t k = 0; k < inner; ++k)
+          acc[k] += w * src[k];
+      }
       float *dst = &result.data[(o * out + j) * inner];
       for (int64_t k = 0; k < inner; ++k)
-        dst[k] = static_cast<float>((1.0 - w[j]) * a[k] + w[j] * b[k]);
+        dst[k] = static_cast<float>(acc[k]);
     }
   }
   return result;
+}
+
+/// Keys' cubic convolution kernel with parameter a, at distance s >= 0
+/// (the weights ONNX's Resize reference uses).
+double cubicWeight(double s, double a) {
+  if (s <= 1)
+    return ((a + 2) * s - (a + 3)) * s * s + 1;
+  if (s < 2)
+    return ((a * s - 5 * a) * s + 8 * a) * s - 4 * a;
+  return 0;
 }
 
 bool resizeImpl(const FloatArray &x, const ResizeAttrs &attrs, const char *op,
@@ -867,22 +876,42 @@ bool resizeImpl(const FloatArray &x, const ResizeAttrs &attrs, const char *op,
     out = detail::gatherDims(x, maps, 0.0f);
     return true;
   }
-  // N-linear is separable: one linear pass per changed dimension.
+  // Linear and cubic are separable: one pass per changed dimension.
   FloatArray result = x;
   for (size_t d = 0; d < rank; ++d) {
     const ResizeDim &r = dims[d];
     if (r.identity)
       continue;
-    std::vector<int64_t> lo(r.out), hi(r.out);
-    std::vector<double> w(r.out);
+    const bool cubic = attrs.mode == ResizeMode::Cubic;
+    const int64_t taps = cubic ? 4 : 2;
+    std::vector<int64_t> index(r.out * taps);
+    std::vector<double> weight(r.out * taps);
     for (int64_t j = 0; j < r.out; ++j) {
       double c = sourceCoordinate(r, attrs.coordinateMode, j);
-      double f = std::floor(c);
-      lo[j] = clampIndex(f, r.in);
-      hi[j] = clampIndex(f + 1, r.in);
-      w[j] = c - f;
+      double f = std::floor(c), frac = c - f;
+      int64_t *idx = &index[j * taps];
+      double *w = &weight[j * taps];
+      if (!cubic) {
+        idx[0] = clampIndex(f, r.in);
+        idx[1] = clampIndex(f + 1, r.in);
+        w[0] = 1.0 - frac;
+        w[1] = frac;
+        continue;
+      }
+      double sum = 0;
+      for (int64_t t = 0; t < 4; ++t) {
+        double at = f - 1 + t;
+        w[t] = cubicWeight(std::fabs(frac - (t - 1)), attrs.cubicCoeffA);
+        if (attrs.excludeOutside && (at < 0 || at > r.in - 1))
+          w[t] = 0;
+        sum += w[t];
+        idx[t] = clampIndex(at, r.in);
+      }
+      if (attrs.excludeOutside && sum != 0)
+        for (int64_t t = 0; t < 4; ++t)
+          w[t] /= sum;
     }
-    result = lerpAlong(result, d, lo, hi, w);
+    result = interpolateAlong(result, d, r.out, taps, index, weight);
   }
   out = std::move(result);
   return true;
@@ -914,6 +943,25 @@ bool vai::resizeSpatial(const FloatArray &x, const ResizeAttrs &attrs,
     full.scales = {1.0f, attrs.scales[0], attrs.scales[1], 1.0f};
   else
     full.sizes = {x.shape[0], attrs.sizes[0], attrs.sizes[1], x.shape[3]};
+  if (!attrs.mappingScales.empty()) {
+    if (attrs.mappingScales.size() != 2 || attrs.sizes.size() != 2) {
+      error = std::string(op) + ": mapping scales go with sizes, for H and W";
+      return false;
+    }
+    // floor(in * scale) must be the size asked for; then resizing by the
+    // scales is the same resize, with the framework's coordinate mapping.
+    for (int i = 0; i < 2; ++i)
+      if (static_cast<int64_t>(std::floor(
+              x.shape[1 + i] * static_cast<double>(attrs.mappingScales[i]))) !=
+          attrs.sizes[i]) {
+        error = std::string(op) + ": scale " +
+                std::to_string(attrs.mappingScales[i]) +
+                " does not give size " + std::to_string(attrs.sizes[i]);
+        return false;
+      }
+    full.sizes.clear();
+    full.scales = {1.0f, attrs.mappingScales[0], attrs.mappingScales[1], 1.0f};
+  }
   return resizeImpl(x, full, op, out, error);
 }
 
@@ -959,7 +1007,7 @@ bool vai::resizeTF(const FloatArray &x, int64_t outH, int64_t outW,
 
 bool vai::conv2dTranspose(const FloatArray &input, const FloatArray &filter,
                           const Conv2DTransposeAttrs &attrs, FloatArray &out,
-                          std::string &error) {
+                          std::string &error, const FloatArray *bias) {
   const char *op = "conv2dTranspose";
   if (!checkConsistent(input, op, "input", error) ||
       !checkConsistent(filter, op, "filter", error))
@@ -1004,46 +1052,25 @@ bool vai::conv2dTranspose(const FloatArray &input, const FloatArray &filter,
             " give an empty output";
     return false;
   }
-  // A transposed conv is the VALID conv, at stride 1, of the input spread
-  // sh/sw apart (zeros between) with the spatially flipped filter. Input
-  // row iy lands on row iy*sh + effH - 1 - top, so that output row oy sums
-  // w[ky] * x[iy] over iy*sh + ky*dh - top == oy; rows that land outside
-  // are cropped by the pads.
-  const int64_t SH = OH + effH - 1, SW = OW + effW - 1;
-  FloatArray spread({N, SH, SW, C});
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t iy = 0; iy < H; ++iy) {
-      int64_t r = iy * s.h + effH - 1 - p.top;
-      if (r < 0 || r >= SH)
-        continue;
-      for (int64_t ix = 0; ix < W; ++ix) {
-        int64_t c = ix * s.w + effW - 1 - p.left;
-        if (c < 0 || c >= SW)
-          continue;
-        const float *src = &input.data[((n * H + iy) * W + ix) * C];
-        std::copy(src, src + C, &spread.data[((n * SH + r) * SW + c) * C]);
-      }
-    }
-  // Flipped and regrouped into conv2d's grouped HWIO layout.
-  const int64_t Cg = C / G, OC = OCg * G;
-  FloatArray flipped({KH, KW, Cg, OC});
-  for (int64_t ky = 0; ky < KH; ++ky)
-    for (int64_t kx = 0; kx < KW; ++kx) {
-      const float *w =
-          &filter.data[((KH - 1 - ky) * KW + (KW - 1 - kx)) * OCg * C];
-      float *f = &flipped.data[(ky * KW + kx) * Cg * OC];
-      for (int64_t g = 0; g < G; ++g)
-        for (int64_t ic = 0; ic < Cg; ++ic)
-          for (int64_t m = 0; m < OCg; ++m)
-            f[ic * OC + g * OCg + m] = w[m * C + g * Cg + ic];
-    }
-  Conv2DAttrs conv;
-  conv.dilations = d;
-  conv.groups = G;
-  // Skipping zero inputs skips the spread's zeros, which are no inputs of
-  // the definition (and real zeros, which differs only for inf/NaN weights).
-  return convFloat(spread, flipped, conv, /*depthwise=*/false, op,
-                   /*skipZeroInputs=*/true, out, error);
+  if (!checkBias(bias, OCg * G, op, error))
+    return false;
+  detail::DeconvShape shape;
+  shape.batch = N;
+  shape.inH = H;
+  shape.inW = W;
+  shape.inChannels = C;
+  shape.kernelH = KH;
+  shape.kernelW = KW;
+  shape.outH = OH;
+  shape.outW = OW;
+  shape.outChannels = OCg * G;
+  shape.groups = G;
+  shape.strides = s;
+  shape.dilations = d;
+  shape.pads = p;
+  shape.outputPadding = extra;
+  return detail::dnnlConv2dTranspose(input, filter, bias, shape, op, out,
+                                     error);
 }
 
 bool vai::batchMatmul(const FloatArray &a, const FloatArray &b, FloatArray &out,
@@ -1079,16 +1106,19 @@ bool vai::batchMatmul(const FloatArray &a, const FloatArray &b, FloatArray &out,
     error = std::string(op) + ": batch dimensions: " + error;
     return false;
   }
-  std::vector<int64_t> offA = broadcastSourceOffsets(batchA, batch);
-  std::vector<int64_t> offB = broadcastSourceOffsets(batchB, batch);
+  // oneDNN broadcasts a batch dimension of size 1 once both operands have
+  // the output's rank.
+  as.insert(as.begin(), batch.size() - batchA.size(), 1);
+  bs.insert(bs.begin(), batch.size() - batchB.size(), 1);
+  detail::MatrixView av{as, detail::rowMajorStrides(as)};
+  detail::MatrixView bv{bs, detail::rowMajorStrides(bs)};
   std::vector<int64_t> shape = batch;
   shape.push_back(M);
   shape.push_back(N);
   FloatArray result(shape);
-  for (size_t i = 0; i < offA.size(); ++i)
-    matmulAccumulate(a.data.data() + offA[i] * M * K,
-                     b.data.data() + offB[i] * K * N,
-                     result.data.data() + i * M * N, M, K, N);
+  if (!detail::dnnlMatmul(a.data.data(), av, b.data.data(), bv, nullptr,
+                          result.shape, result.data.data(), op, error))
+    return false;
   if (vectorB)
     result.shape.pop_back();
   if (vectorA)

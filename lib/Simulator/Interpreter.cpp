@@ -144,10 +144,9 @@ private:
   template <typename Fn>
   LogicalResult floatLayer(Operation *op, Value bias, tfg::Activation act,
                            RuntimeValue &out, Fn fn) {
+    // The kernels add the bias in the same pass (oneDNN).
     FloatArray result;
-    if (failed(check(op, fn(result, error))))
-      return failure();
-    if (bias && failed(check(op, biasAdd(result, f(bias), result, error))))
+    if (failed(check(op, fn(result, error, bias ? &f(bias) : nullptr))))
       return failure();
     floatActivation(act, result);
     out = RuntimeValue::ofFloat(std::move(result));
@@ -265,23 +264,23 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::Conv2DOp o) {
-        return floatLayer(op, o.getBias(), o.getActivation(), out,
-                          [&](FloatArray &r, std::string &e) {
-                            return conv2d(f(o.getInput()), f(o.getFilter()),
-                                          convAttrs(o.getStrides(),
-                                                    o.getDilations(),
-                                                    o.getPad()),
-                                          r, e);
-                          });
+        return floatLayer(
+            op, o.getBias(), o.getActivation(), out,
+            [&](FloatArray &r, std::string &e, const FloatArray *b) {
+              return conv2d(
+                  f(o.getInput()), f(o.getFilter()),
+                  convAttrs(o.getStrides(), o.getDilations(), o.getPad()), r, e,
+                  b);
+            });
       })
       .Case([&](tfg::DepthwiseConv2DOp o) {
         return floatLayer(
             op, o.getBias(), o.getActivation(), out,
-            [&](FloatArray &r, std::string &e) {
+            [&](FloatArray &r, std::string &e, const FloatArray *b) {
               return depthwiseConv2d(
                   f(o.getInput()), f(o.getFilter()),
-                  convAttrs(o.getStrides(), o.getDilations(), o.getPad()), r,
-                  e);
+                  convAttrs(o.getStrides(), o.getDilations(), o.getPad()), r, e,
+                  b);
             });
       })
       .Case([&](tfg::Conv2DTransposeOp o) {
@@ -302,19 +301,19 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
           extra[d] = resultType.getDimSize(1 + d) - base;
         }
         attrs.outputPadding = {extra[0], extra[1]};
-        return floatLayer(op, o.getBias(), o.getActivation(), out,
-                          [&](FloatArray &r, std::string &e) {
-                            return conv2dTranspose(x, f(o.getFilter()), attrs,
-                                                   r, e);
-                          });
+        return floatLayer(
+            op, o.getBias(), o.getActivation(), out,
+            [&](FloatArray &r, std::string &e, const FloatArray *b) {
+              return conv2dTranspose(x, f(o.getFilter()), attrs, r, e, b);
+            });
       })
       .Case([&](tfg::MatMulOp o) {
-        return floatLayer(op, o.getBias(), o.getActivation(), out,
-                          [&](FloatArray &r, std::string &e) {
-                            return matmul(f(o.getA()), f(o.getB()),
-                                          o.getTransposeA(), o.getTransposeB(),
-                                          r, e);
-                          });
+        return floatLayer(
+            op, o.getBias(), o.getActivation(), out,
+            [&](FloatArray &r, std::string &e, const FloatArray *b) {
+              return matmul(f(o.getA()), f(o.getB()), o.getTransposeA(),
+                            o.getTransposeB(), r, e, b);
+            });
       })
       .Case([&](tfg::BiasAddOp o) {
         if (failed(
@@ -478,9 +477,14 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
       .Case([&](tfg::ResizeOp o) {
         auto type = cast<RankedTensorType>(o.getType());
         ResizeAttrs attrs;
-        attrs.mode = o.getMode() == tfg::ResizeMode::nearest
-                         ? ResizeMode::Nearest
-                         : ResizeMode::Linear;
+        attrs.mode =
+            o.getMode() == tfg::ResizeMode::nearest    ? ResizeMode::Nearest
+            : o.getMode() == tfg::ResizeMode::bilinear ? ResizeMode::Linear
+                                                       : ResizeMode::Cubic;
+        attrs.cubicCoeffA = o.getCubicCoeffA().convertToFloat();
+        attrs.excludeOutside = o.getExcludeOutside();
+        if (std::optional<ArrayRef<float>> scales = o.getScales())
+          attrs.mappingScales.assign(scales->begin(), scales->end());
         attrs.coordinateMode =
             llvm::StringSwitch<ResizeCoordinateMode>(o.getCoordinateMode())
                 .Case("pytorch_half_pixel",
@@ -499,6 +503,11 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         attrs.sizes = {type.getDimSize(1), type.getDimSize(2)};
         return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
           return resizeSpatial(f(o.getInput()), attrs, r, e);
+        });
+      })
+      .Case([&](tfg::BatchMatMulOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return batchMatmul(f(o.getA()), f(o.getB()), r, e);
         });
       })
       .Case([&](tfg::DepthToSpaceOp o) {

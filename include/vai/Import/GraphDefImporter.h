@@ -10,6 +10,7 @@
 #include <vector>
 
 namespace vai {
+struct ImportReport;
 namespace proto {
 struct TfGraph;
 } // namespace proto
@@ -18,8 +19,25 @@ struct GraphDefImportOptions {
   /// Nodes whose outputs become the function's results; empty = every node
   /// nobody consumes (constants excepted).
   std::vector<std::string> outputNodes;
+  /// Nodes that become the function's arguments, in this order, cutting the
+  /// graph above them (vai_q_tensorflow's --input_nodes); empty = the
+  /// Placeholders the outputs need.
+  std::vector<std::string> inputNodes;
+  /// One shape per input node (-1 = unknown, e.g. the batch), replacing the
+  /// node's own (vai_q_tensorflow's --input_shapes). Empty = the nodes' own
+  /// shapes; otherwise as many as inputNodes (or as the graph's
+  /// Placeholders when inputNodes is empty).
+  std::vector<std::vector<int64_t>> inputShapes;
+  /// When set, the import keeps going past nodes it cannot convert and
+  /// fills this report (see vai/Import/ImportReport.h); the module returned
+  /// then holds only what converted and is meant for inspection.
+  ImportReport *report = nullptr;
   /// Parse as protobuf text format (.pbtxt) instead of binary.
   bool text = false;
+  /// Record on each op what tfg does not model of its node (op name,
+  /// attributes, inputs: vai/Export/TfNodeRecord.h), so that the GraphDef
+  /// exporter writes the file back node for node.
+  bool recordTfNodes = false;
 };
 
 /// Imports a frozen TF1 GraphDef held in `bytes` (read from `fileName`) as a

@@ -9,12 +9,18 @@
 
 namespace vai {
 
+struct ImportReport;
+
 struct OnnxImportOptions {
   /// Keep nodes of op types the importer does not know (or from another
   /// domain) as `tfg.node "onnx" "<OpType>"`, their attributes in a
   /// dictionary, instead of failing. Their outputs take the types the graph
   /// declares (value_info or graph outputs); without one the import fails.
   bool keepUnsupported = false;
+  /// When set, the import keeps going past nodes it cannot convert and
+  /// fills this report (see vai/Import/ImportReport.h); the module returned
+  /// then holds only what converted and is meant for inspection.
+  ImportReport *report = nullptr;
 };
 
 /// Imports an ONNX model (binary ModelProto in `bytes`, read from

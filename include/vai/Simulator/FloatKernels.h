@@ -121,15 +121,20 @@ std::vector<int64_t> broadcastSourceOffsets(const std::vector<int64_t> &from,
 // Kernels
 //===----------------------------------------------------------------------===//
 
+// conv2d, depthwiseConv2d, conv2dTranspose, matmul and batchMatmul run on
+// oneDNN (lib/Simulator/DnnlKernels.h); the conv-like ones and matmul take
+// an optional bias [OC] (or [N]) added in the same pass.
+
 /// input [N,H,W,C], filter [KH,KW,C/groups,OC] -> [N,OH,OW,OC].
 bool conv2d(const FloatArray &input, const FloatArray &filter,
-            const Conv2DAttrs &attrs, FloatArray &out, std::string &error);
+            const Conv2DAttrs &attrs, FloatArray &out, std::string &error,
+            const FloatArray *bias = nullptr);
 
 /// input [N,H,W,C], filter [KH,KW,C,M] -> [N,OH,OW,C*M]; output channel
 /// c*M + m (TF DepthwiseConv2dNative). attrs.groups is ignored.
 bool depthwiseConv2d(const FloatArray &input, const FloatArray &filter,
                      const Conv2DAttrs &attrs, FloatArray &out,
-                     std::string &error);
+                     std::string &error, const FloatArray *bias = nullptr);
 
 /// Padding never wins a max; every window must touch the input
 /// (pads < kernel).
@@ -140,7 +145,8 @@ bool avgPool(const FloatArray &input, const Pool2DAttrs &attrs, FloatArray &out,
 
 /// a [M,K] (or [K,M] with transposeA), b [K,N] (or [N,K]) -> [M,N].
 bool matmul(const FloatArray &a, const FloatArray &b, bool transposeA,
-            bool transposeB, FloatArray &out, std::string &error);
+            bool transposeB, FloatArray &out, std::string &error,
+            const FloatArray *bias = nullptr);
 
 /// x + bias over the last dimension (bias [C]).
 bool biasAdd(const FloatArray &x, const FloatArray &bias, FloatArray &out,
@@ -279,7 +285,7 @@ bool depthToSpace(const FloatArray &x, int64_t blockSize, DepthToSpaceMode mode,
 // Resize
 //===----------------------------------------------------------------------===//
 
-enum class ResizeMode { Nearest, Linear };
+enum class ResizeMode { Nearest, Linear, Cubic };
 
 /// How output coordinate x maps to input coordinate x_in (ONNX
 /// coordinate_transformation_mode); scale = output / input length.
@@ -300,21 +306,30 @@ enum class ResizeCoordinateMode {
 /// Rounding of x_in for ResizeMode::Nearest (ONNX nearest_mode).
 enum class ResizeNearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
 
-/// ONNX Resize without roi (no tf_crop_and_resize), cubic or antialias.
+/// ONNX Resize without roi (no tf_crop_and_resize) or antialias.
 /// Exactly one of `scales` and `sizes` is given, one entry per resized
 /// dimension. With scales, the output length is floor(in * scale) and the
 /// coordinate mapping uses the given scale; align_corners and
 /// pytorch_half_pixel then use in * scale, possibly fractional, as the
 /// output length, as ONNX's reference implementation does. With sizes,
 /// scale = size / in exactly. Input coordinates are clamped to the input
-/// (edge values extend it). Linear is N-linear over the dimensions that
-/// change; a dimension with scale 1 (or size = in) is copied unchanged.
+/// (edge values extend it). Linear and Cubic are separable over the
+/// dimensions that change; a dimension with scale 1 (or size = in) is copied
+/// unchanged.
 struct ResizeAttrs {
   ResizeMode mode = ResizeMode::Nearest;
   ResizeCoordinateMode coordinateMode = ResizeCoordinateMode::HalfPixel;
   ResizeNearestMode nearestMode = ResizeNearestMode::RoundPreferFloor;
   std::vector<float> scales;
   std::vector<int64_t> sizes;
+  /// Cubic: the kernel's `a` (ONNX cubic_coeff_a) and whether taps outside
+  /// the input are dropped and the others renormalized (exclude_outside)
+  /// rather than reading the edge value.
+  float cubicCoeffA = -0.75f;
+  bool excludeOutside = false;
+  /// resizeSpatial only: with `sizes`, the scales (H, W) the coordinate
+  /// mapping uses instead of size / in; empty for size / in.
+  std::vector<float> mappingScales;
 };
 
 /// Resize every dimension of x: scales/sizes have rank(x) entries.
@@ -350,7 +365,7 @@ bool resizeTF(const FloatArray &x, int64_t outH, int64_t outW, bool bilinear,
 /// formula with outputPadding 0.
 bool conv2dTranspose(const FloatArray &input, const FloatArray &filter,
                      const Conv2DTransposeAttrs &attrs, FloatArray &out,
-                     std::string &error);
+                     std::string &error, const FloatArray *bias = nullptr);
 
 /// ONNX MatMul (numpy.matmul): a [..., M, K] x b [..., K, N] -> [..., M, N]
 /// with the batch dimensions broadcast; a 1-D a is [1, K] and a 1-D b is

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "vai/Support/VerifierUtils.h"
 #include "vai/Support/WindowShape.h"
+#include <cmath>
 
 using namespace mlir;
 using namespace vai::tfg;
@@ -291,23 +292,17 @@ LogicalResult MatMulOp::verify() {
 // Broadcasting binary ops
 //===----------------------------------------------------------------------===//
 
-/// NumPy broadcasting, aligned at the trailing dimension.
-static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
-                                    Value rhsValue,
-                                    SmallVectorImpl<Type> &types) {
-  auto lhs = dyn_cast<RankedTensorType>(lhsValue.getType());
-  auto rhs = dyn_cast<RankedTensorType>(rhsValue.getType());
-  if (!lhs || !rhs)
-    return inferError(loc, "elementwise ops expect ranked operands");
-  int64_t rank = std::max(lhs.getRank(), rhs.getRank());
-  SmallVector<int64_t> shape(rank);
+/// NumPy broadcasting of two shapes, aligned at the trailing dimension.
+static LogicalResult broadcastShapes(std::optional<Location> loc,
+                                     ArrayRef<int64_t> lhs,
+                                     ArrayRef<int64_t> rhs,
+                                     SmallVectorImpl<int64_t> &shape) {
+  int64_t lRank = lhs.size(), rRank = rhs.size();
+  int64_t rank = std::max(lRank, rRank);
+  shape.assign(rank, 1);
   for (int64_t i = 0; i < rank; ++i) {
-    int64_t l = i < rank - lhs.getRank()
-                    ? 1
-                    : lhs.getDimSize(i - (rank - lhs.getRank()));
-    int64_t r = i < rank - rhs.getRank()
-                    ? 1
-                    : rhs.getDimSize(i - (rank - rhs.getRank()));
+    int64_t l = i < rank - lRank ? 1 : lhs[i - (rank - lRank)];
+    int64_t r = i < rank - rRank ? 1 : rhs[i - (rank - rRank)];
     if (l == 1)
       shape[i] = r;
     else if (r == 1 || r == l)
@@ -319,7 +314,43 @@ static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
                                  Twine(i) + " is " + Twine(l) + " vs " +
                                  Twine(r));
   }
+  return success();
+}
+
+/// NumPy broadcasting, aligned at the trailing dimension.
+static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhsValue,
+                                    Value rhsValue,
+                                    SmallVectorImpl<Type> &types) {
+  auto lhs = dyn_cast<RankedTensorType>(lhsValue.getType());
+  auto rhs = dyn_cast<RankedTensorType>(rhsValue.getType());
+  if (!lhs || !rhs)
+    return inferError(loc, "elementwise ops expect ranked operands");
+  SmallVector<int64_t> shape;
+  if (failed(broadcastShapes(loc, lhs.getShape(), rhs.getShape(), shape)))
+    return failure();
   types.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult BatchMatMulOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  auto a = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+  auto b = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+  if (!a || !b || a.getRank() < 2 || b.getRank() < 2)
+    return inferError(loc, "batch_matmul expects operands of rank >= 2");
+  int64_t ka = a.getShape().back(), kb = b.getShape().drop_back().back();
+  if (sizesConflict(ka, kb))
+    return inferError(loc, "batch_matmul inner dimensions differ: " +
+                               Twine(ka) + " vs " + Twine(kb));
+  SmallVector<int64_t> shape;
+  if (failed(broadcastShapes(loc, a.getShape().drop_back(2),
+                             b.getShape().drop_back(2), shape)))
+    return failure();
+  shape.push_back(a.getShape().drop_back().back());
+  shape.push_back(b.getShape().back());
+  types.push_back(RankedTensorType::get(shape, a.getElementType()));
   return success();
 }
 
@@ -558,6 +589,20 @@ LogicalResult ResizeOp::verify() {
           {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
           getNearestMode()))
     return emitOpError() << "unknown nearest_mode '" << getNearestMode() << "'";
+  if (std::optional<ArrayRef<float>> scales = getScales()) {
+    if (scales->size() != 2)
+      return emitOpError() << "expects 2 scales (H, W), got " << scales->size();
+    for (int i = 0; i < 2; ++i) {
+      float scale = (*scales)[i];
+      if (!(scale > 0) || !std::isfinite(scale))
+        return emitOpError() << "scale " << scale << " is not positive";
+      int64_t in = input.getDimSize(1 + i), out = output.getDimSize(1 + i);
+      if (!ShapedType::isDynamic(in) && !ShapedType::isDynamic(out) &&
+          out != static_cast<int64_t>(std::floor(in * double(scale))))
+        return emitOpError() << "output size " << out << " is not floor(" << in
+                             << " * " << scale << ")";
+    }
+  }
   return success();
 }
 

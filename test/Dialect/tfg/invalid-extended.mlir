@@ -117,3 +117,37 @@ func.func @depth_to_space_blocks(%x: tensor<1x4x4x6xf32>) {
   %y = tfg.depth_to_space %x {block_size = 2 : i64} : (tensor<1x4x4x6xf32>) -> tensor<1x8x8x1xf32>
   return
 }
+
+// -----
+
+func.func @resize_scale_size(%x: tensor<1x4x4x8xf32>) {
+  // expected-error @+1 {{'tfg.resize' op output size 3 is not floor(4 * 6.000000e-01)}}
+  %y = tfg.resize %x {mode = #tfg.resize_mode<bilinear>, scales = array<f32: 0.6, 0.6>} : (tensor<1x4x4x8xf32>) -> tensor<1x3x3x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scale_count(%x: tensor<1x4x4x8xf32>) {
+  // expected-error @+1 {{'tfg.resize' op expects 2 scales (H, W), got 1}}
+  %y = tfg.resize %x {mode = #tfg.resize_mode<bilinear>, scales = array<f32: 2.0>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @batch_matmul_inner(%a: tensor<2x4x5xf32>, %b: tensor<2x6x7xf32>) {
+  // expected-error @+2 {{batch_matmul inner dimensions differ: 5 vs 6}}
+  // expected-error @+1 {{'tfg.batch_matmul' op failed to infer returned types}}
+  %y = tfg.batch_matmul %a, %b : (tensor<2x4x5xf32>, tensor<2x6x7xf32>) -> tensor<2x4x7xf32>
+  return
+}
+
+// -----
+
+func.func @batch_matmul_batch(%a: tensor<2x4x5xf32>, %b: tensor<3x5x7xf32>) {
+  // expected-error @+2 {{operands do not broadcast: dimension 0 is 2 vs 3}}
+  // expected-error @+1 {{'tfg.batch_matmul' op failed to infer returned types}}
+  %y = tfg.batch_matmul %a, %b : (tensor<2x4x5xf32>, tensor<3x5x7xf32>) -> tensor<2x4x7xf32>
+  return
+}

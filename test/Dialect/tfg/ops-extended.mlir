@@ -76,3 +76,19 @@ func.func @concat_negative_axis(%a: tensor<2x4xf32>, %b: tensor<2x5xf32>) {
   %0 = tfg.concat %a, %b {axis = -1 : i64} : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<2x9xf32>
   return
 }
+
+// Cubic resize by fractional scales: the output size is floor(in * scale).
+// CHECK-LABEL: func.func @resize_cubic_scales
+// CHECK: tfg.resize %arg0 {cubic_coeff_a = -5.000000e-01 : f32, exclude_outside = true, mode = #tfg.resize_mode<bicubic>, scales = array<f32: 6.000000e-01, 6.000000e-01>} : (tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32>
+func.func @resize_cubic_scales(%x: tensor<1x4x4x3xf32>) {
+  %0 = tfg.resize %x {mode = #tfg.resize_mode<bicubic>, scales = array<f32: 0.6, 0.6>, cubic_coeff_a = -0.5 : f32, exclude_outside = true} : (tensor<1x4x4x3xf32>) -> tensor<1x2x2x3xf32>
+  return
+}
+
+// Batch dimensions broadcast as in numpy.matmul.
+// CHECK-LABEL: func.func @batch_matmul
+// CHECK: tfg.batch_matmul %arg0, %arg1 : (tensor<2x1x4x5xf32>, tensor<3x5x6xf32>) -> tensor<2x3x4x6xf32>
+func.func @batch_matmul(%a: tensor<2x1x4x5xf32>, %b: tensor<3x5x6xf32>) {
+  %0 = tfg.batch_matmul %a, %b : (tensor<2x1x4x5xf32>, tensor<3x5x6xf32>) -> tensor<2x3x4x6xf32>
+  return
+}
