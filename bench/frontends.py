@@ -46,6 +46,11 @@ MODELS = [
 ]
 
 
+# Ours on one thread too (oneDNN's OpenMP pool would take both cores), so the
+# ratio compares kernels, not core counts.
+os.environ["OMP_NUM_THREADS"] = "1"
+
+
 def run(cmd, **kw):
     t = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, **kw)
