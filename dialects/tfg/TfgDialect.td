@@ -28,6 +28,8 @@ def Tfg_Dialect : Dialect {
   }];
   let cppNamespace = "::vai::tfg";
   let useDefaultAttributePrinterParser = 1;
+  // Folded constant subgraphs become `tfg.const` (TfgDialect.cpp).
+  let hasConstantMaterializer = 1;
 }
 
 def Tfg_Activation : I32EnumAttr<"Activation",

@@ -10,6 +10,14 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 
 def Tfg_FloatTensor : RankedTensorOf<[F32]>;
 
+// The slope of a fused `leaky_relu` activation (ignored otherwise); TF's
+// default 0.2 when absent. A plain `float` so that ODS keeps the builders'
+// trailing defaults.
+def Tfg_SlopeAttr : FloatAttrBase<F32, "slope of a fused leaky_relu (f32)"> {
+  let returnType = "float";
+  let convertFromStorage = "float($_self.getValueAsDouble())";
+}
+
 //===----------------------------------------------------------------------===//
 // Constants and plumbing
 //===----------------------------------------------------------------------===//
@@ -33,7 +41,10 @@ def Tfg_ConstOp : Tfg_Op<"const", [ConstantLike, Pure,
 def Tfg_IdentityOp : Tfg_Op<"identity", [Pure, SameOperandsAndResultType]> {
   let summary = "Pass-through (TF `Identity`)";
   let description = [{
-    Kept by the importer so that node names survive; removed by cleanup.
+    Kept by the importer so that node names survive; folded away by
+    `tfg-cleanup` and canonicalize, except when it carries `quant.hint_*`
+    attributes (an ONNX QuantizeLinear/DequantizeLinear pair): then it is
+    the tensor's only record of the framework's quantization.
 
     ```mlir
     %y = tfg.identity %x : tensor<1x10xf32>
@@ -70,7 +81,8 @@ def Tfg_Conv2DOp : Tfg_Op<"conv2d", [Pure,
       Optional<Tfg_FloatTensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
       DenseI64ArrayAttr:$pad,
-      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation,
+      DefaultValuedAttr<Tfg_SlopeAttr, "0.2f">:$alpha);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -217,7 +229,8 @@ def Tfg_MatMulOp : Tfg_Op<"matmul", [Pure,
       Optional<Tfg_FloatTensor>:$bias,
       DefaultValuedAttr<BoolAttr, "false">:$transpose_a,
       DefaultValuedAttr<BoolAttr, "false">:$transpose_b,
-      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation,
+      DefaultValuedAttr<Tfg_SlopeAttr, "0.2f">:$alpha);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = [{
     $a `,` $b (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -255,6 +268,8 @@ class Tfg_BinaryOp<string mnemonic, string tfNames, list<Trait> traits = []>
   let arguments = (ins Tfg_FloatTensor:$lhs, Tfg_FloatTensor:$rhs);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  // Two constants fold to one (TfgFolds.cpp).
+  let hasFolder = 1;
   // Every binary op infers its type by NumPy broadcasting (TfgOps.cpp).
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(
@@ -392,6 +407,28 @@ def Tfg_SoftmaxOp : Tfg_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Tfg_HardSoftmaxOp : Tfg_Op<"hard_softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax as the DPU computes it, in bfloat16 (vai_q `replace_softmax`)";
+  let description = [{
+    Vitis AI's DPU softmax (vai_q_tensorflow `ReplaceSoftmaxWithDPUSoftmax`,
+    decent_q/utils/replace_softmax.cc), without subtracting the maximum:
+    `exp(x) = 2^n * p(r)` with `n = floor(x / ln 2)`, `r = x - n ln 2` and
+    `p(r) = ((0.21875 r + 0.486328125) r + 1) r + 1`; the sum along `axis`
+    is taken as 16 interleaved partial sums; `1 / sum` is a bit-trick seed
+    `0x7eb5 - bits(sum)` refined by two Newton steps; intermediate values
+    are rounded to bfloat16 where the reference rounds them. Relative error
+    against `softmax` is up to about 2e-2 absolute (bfloat16).
+
+    ```mlir
+    %y = tfg.hard_softmax %x {axis = -1 : i64} : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Tfg_FloatTensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Tfg_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Depthwise and transposed convolution
 //===----------------------------------------------------------------------===//
@@ -413,7 +450,8 @@ def Tfg_DepthwiseConv2DOp : Tfg_Op<"depthwise_conv2d", [Pure, InferTypeOpAdaptor
       Optional<Tfg_FloatTensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
       DenseI64ArrayAttr:$pad,
-      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation,
+      DefaultValuedAttr<Tfg_SlopeAttr, "0.2f">:$alpha);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -440,7 +478,8 @@ def Tfg_Conv2DTransposeOp : Tfg_Op<"conv2d_transpose", [Pure]> {
       Optional<Tfg_FloatTensor>:$bias,
       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
       DenseI64ArrayAttr:$pad,
-      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation);
+      DefaultValuedAttr<Tfg_ActivationAttr, "Activation::none">:$activation,
+      DefaultValuedAttr<Tfg_SlopeAttr, "0.2f">:$alpha);
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -466,6 +505,7 @@ def Tfg_ReshapeOp : Tfg_Op<"reshape", [Pure]> {
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tfg_TransposeOp : Tfg_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
@@ -482,6 +522,7 @@ def Tfg_TransposeOp : Tfg_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tfg_ConcatOp : Tfg_Op<"concat", [Pure, InferTypeOpAdaptor]> {
@@ -496,6 +537,7 @@ def Tfg_ConcatOp : Tfg_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tfg_PadMode : I32EnumAttr<"PadMode", "how padding is filled", [
@@ -529,6 +571,7 @@ def Tfg_PadOp : Tfg_Op<"pad", [Pure, InferTypeOpAdaptor]> {
   let results = (outs Tfg_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tfg_ResizeMode : I32EnumAttr<"ResizeMode", "interpolation", [

@@ -11,14 +11,39 @@ using namespace mlir;
 
 namespace vai {
 
-void buildFloatPreparePipeline(OpPassManager &pm) {
+void buildFloatPreparePipeline(OpPassManager &pm,
+                               const FloatPrepareOptions &options) {
   OpPassManager &fn = pm.nest<func::FuncOp>();
-  // Frozen graphs read weights through Identity nodes: fold them first so
-  // the passes below see constants.
-  fn.addPass(createCanonicalizerPass());
+  // Identities (frozen graphs read weights through them) would hide the
+  // producer from every pass below; cleanup keeps node names, unlike
+  // canonicalize's constant merging.
+  fn.addPass(tfg::createTfgCleanup());
+  // Layout transposes left by ONNX import, then explicit pads, so that
+  // batch norms and constants sit right after their conv.
+  fn.addPass(tfg::createTfgCancelTransposes());
+  fn.addPass(tfg::createTfgFusePad());
   fn.addPass(tfg::createTfgFoldBatchNorm());
+  // Before fusion: both need a conv without an activation.
+  fn.addPass(tfg::createTfgFoldConstantAffine());
   fn.addPass(tfg::createTfgFuseBiasActivation());
-  fn.addPass(createCanonicalizerPass());
+  if (options.relu6ToRelu || options.sigmoidToHardSigmoid ||
+      options.swishToHardSwish || options.softmaxToHardSoftmax) {
+    tfg::TfgReplaceActivationsOptions replace;
+    replace.relu6ToRelu = options.relu6ToRelu;
+    replace.sigmoidToHardSigmoid = options.sigmoidToHardSigmoid;
+    replace.swishToHardSwish = options.swishToHardSwish;
+    replace.softmaxToHardSoftmax = options.softmaxToHardSoftmax;
+    fn.addPass(tfg::createTfgReplaceActivations(replace));
+  }
+  // CLE needs bias and activations fused (and relu6 replaced, if asked).
+  if (options.cle) {
+    tfg::TfgCrossLayerEqualizationOptions cle;
+    cle.relu6 = options.cleRelu6;
+    cle.iterations = options.cleIterations;
+    fn.addPass(tfg::createTfgCrossLayerEqualization(cle));
+  }
+  // The constants the rewrites replaced.
+  fn.addPass(tfg::createTfgCleanup());
 }
 
 void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options) {
@@ -39,6 +64,28 @@ void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options) {
 }
 
 namespace {
+struct FloatPreparePipelineOptions
+    : PassPipelineOptions<FloatPreparePipelineOptions> {
+  Option<bool> relu6ToRelu{*this, "relu6-to-relu",
+                           llvm::cl::desc("replace relu6 by relu")};
+  Option<bool> sigmoidToHardSigmoid{
+      *this, "sigmoid-to-hard-sigmoid",
+      llvm::cl::desc("replace sigmoid by the DPU's hard-sigmoid")};
+  Option<bool> swishToHardSwish{*this, "swish-to-hard-swish",
+                                llvm::cl::desc("replace swish by hard-swish")};
+  Option<bool> softmaxToHardSoftmax{
+      *this, "softmax-to-hard-softmax",
+      llvm::cl::desc("replace softmax by vai_q's hard-softmax")};
+  Option<bool> cle{*this, "cle", llvm::cl::desc("cross-layer equalization")};
+  Option<std::string> cleRelu6{
+      *this, "cle-relu6",
+      llvm::cl::desc("CLE across relu6: skip (exact) or replace (by relu)"),
+      llvm::cl::init("skip")};
+  Option<unsigned> cleIterations{*this, "cle-iterations",
+                                 llvm::cl::desc("CLE sweeps at most"),
+                                 llvm::cl::init(20)};
+};
+
 struct CompilePipelineOptions : PassPipelineOptions<CompilePipelineOptions> {
   Option<std::string> data{*this, "data",
                            llvm::cl::desc("calibration images (.npy)")};
@@ -51,11 +98,22 @@ struct CompilePipelineOptions : PassPipelineOptions<CompilePipelineOptions> {
 } // namespace
 
 void registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<FloatPreparePipelineOptions>(
       "vai-float-prepare",
-      "Prepare a float tfg graph for the DPU: fold batch norm, fuse bias and "
-      "activations, canonicalize",
-      buildFloatPreparePipeline);
+      "Prepare a float tfg graph for the DPU: cleanup, cancel transposes, "
+      "fuse pads, fold batch norms and constant mul/add, fuse bias and "
+      "activations; optionally replace activations and equalize (CLE)",
+      [](OpPassManager &pm, const FloatPreparePipelineOptions &o) {
+        FloatPrepareOptions options;
+        options.relu6ToRelu = o.relu6ToRelu;
+        options.sigmoidToHardSigmoid = o.sigmoidToHardSigmoid;
+        options.swishToHardSwish = o.swishToHardSwish;
+        options.softmaxToHardSoftmax = o.softmaxToHardSoftmax;
+        options.cle = o.cle;
+        options.cleRelu6 = o.cleRelu6;
+        options.cleIterations = o.cleIterations;
+        buildFloatPreparePipeline(pm, options);
+      });
   PassPipelineRegistration<CompilePipelineOptions>(
       "vai-compile",
       "tfg to dpu: float preparation, calibration on 'data', quantization "

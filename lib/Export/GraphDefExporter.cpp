@@ -310,8 +310,7 @@ std::string Exporter::activation(Operation *op, StringRef name, std::string in,
     unary("Relu6");
     break;
   case tfg::Activation::leaky_relu:
-    // tfg's fused leaky ReLU has TF's default slope (see TfgDialect.td).
-    unary("LeakyRelu")->attrs["alpha"] = floatAttr(0.2f);
+    unary("LeakyRelu")->attrs["alpha"] = floatAttr(tfg::fusedSlope(op));
     break;
   }
   return name.str();

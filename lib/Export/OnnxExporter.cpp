@@ -358,9 +358,8 @@ LogicalResult Exporter::activation(Operation *op, StringRef in,
          define(result, perm, name));
     return success();
   case tfg::Activation::leaky_relu:
-    // tfg's fused leaky ReLU has TF's default slope (see TfgDialect.td).
     node("LeakyRelu", {in.str()}, define(result, perm, name),
-         {floatAttr("alpha", 0.2f)});
+         {floatAttr("alpha", tfg::fusedSlope(op))});
     return success();
   }
   return success();

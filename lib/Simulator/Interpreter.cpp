@@ -6,8 +6,10 @@
 #include "vai/Dialect/Prune/PruneOps.h"
 #include "vai/Dialect/Quant/QuantOps.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
+#include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Simulator/FixedKernels.h"
 #include "vai/Simulator/FloatKernels.h"
+#include "vai/Simulator/HardSoftmax.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <limits>
@@ -130,7 +132,7 @@ private:
                           const Pool2DAttrs &attrs, RuntimeValue &out);
   LogicalResult fixedAdd(Operation *op, Value lhs, Value rhs, Value output,
                          quant::Nonlinear nonlinear, RuntimeValue &out);
-  void floatActivation(tfg::Activation act, FloatArray &x);
+  void floatActivation(Operation *op, tfg::Activation act, FloatArray &x);
   /// Runs a fallible float kernel `fn(out, error)` and stores its result.
   template <typename Fn>
   LogicalResult floatKernel(Operation *op, RuntimeValue &out, Fn fn) {
@@ -148,7 +150,7 @@ private:
     FloatArray result;
     if (failed(check(op, fn(result, error, bias ? &f(bias) : nullptr))))
       return failure();
-    floatActivation(act, result);
+    floatActivation(op, act, result);
     out = RuntimeValue::ofFloat(std::move(result));
     return success();
   }
@@ -225,13 +227,15 @@ LogicalResult OpEvaluator::fixedAdd(Operation *op, Value lhs, Value rhs,
   return success();
 }
 
-void OpEvaluator::floatActivation(tfg::Activation act, FloatArray &x) {
-  if (act == tfg::Activation::relu)
+void OpEvaluator::floatActivation(Operation *op, tfg::Activation act,
+                                  FloatArray &x) {
+  if (act == tfg::Activation::relu) {
     x = relu(x);
-  else if (act == tfg::Activation::relu6)
+  } else if (act == tfg::Activation::relu6) {
     x = relu6(x);
-  else if (act == tfg::Activation::leaky_relu)
-    x = leakyRelu(x, 0.2f); // TF's default alpha; no attribute carries it yet
+  } else if (act == tfg::Activation::leaky_relu) {
+    x = leakyRelu(x, tfg::fusedSlope(op));
+  }
 }
 
 LogicalResult OpEvaluator::evaluate(Operation *op,
@@ -437,6 +441,11 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
           return softmax(f(o.getInput()), o.getAxisAttr().getInt(), false, r,
                          e);
+        });
+      })
+      .Case([&](tfg::HardSoftmaxOp o) {
+        return floatKernel(op, out, [&](FloatArray &r, std::string &e) {
+          return hardSoftmax(f(o.getInput()), o.getAxisAttr().getInt(), r, e);
         });
       })
       .Case([&](tfg::ReshapeOp o) {

@@ -16,9 +16,26 @@ struct CompileOptions {
   unsigned calibIter = 0;
 };
 
-/// tfg float cleanup: identity folding, batch-norm folding, then
-/// bias/activation fusion.
-void buildFloatPreparePipeline(mlir::OpPassManager &pm);
+/// What `vai-float-prepare` may do beyond the exact rewrites; all off by
+/// default (vai_q's replacement options and cross-layer equalization).
+struct FloatPrepareOptions {
+  bool relu6ToRelu = false;
+  bool sigmoidToHardSigmoid = false;
+  bool swishToHardSwish = false;
+  bool softmaxToHardSoftmax = false;
+  /// Cross-layer equalization; `cleRelu6` is "skip" (exact) or "replace".
+  bool cle = false;
+  std::string cleRelu6 = "skip";
+  unsigned cleIterations = 20;
+};
+
+/// The float graph in the form the DPU executes: cleanup (identities, dead
+/// code, constant subgraphs), transpose cancelling, pad fusion, batch-norm
+/// folding, constant mul/add folding, bias/activation fusion, then the
+/// optional replacements and CLE, and a final cleanup. See
+/// docs/passes/float-prepare.md.
+void buildFloatPreparePipeline(mlir::OpPassManager &pm,
+                               const FloatPrepareOptions &options = {});
 
 /// The whole compile: float preparation, calibration, quantization and
 /// partitioning for the target (what `vai-compile` runs).

@@ -24,3 +24,11 @@ void TfgDialect::initialize() {
 #include "vai/Dialect/Tfg/TfgAttrs.cpp.inc"
       >();
 }
+
+Operation *TfgDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstOp::create(builder, loc, elements);
+}

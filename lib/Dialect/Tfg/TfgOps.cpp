@@ -3,6 +3,7 @@
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Support/VerifierUtils.h"
 #include "vai/Support/WindowShape.h"
 #include <cmath>
@@ -41,7 +42,13 @@ static Type windowResultType(RankedTensorType input, ArrayRef<int64_t> kernel,
 
 OpFoldResult ConstOp::fold(FoldAdaptor) { return getValue(); }
 
-OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+OpFoldResult IdentityOp::fold(FoldAdaptor) {
+  // A hinted identity stays: hints cannot move to a block argument or to a
+  // producer that a later pass replaces.
+  if (hasQuantHints(*this))
+    return {};
+  return getInput();
+}
 
 //===----------------------------------------------------------------------===//
 // Conv2DOp
@@ -391,6 +398,11 @@ static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
 }
 
 LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxisAttr().getInt(),
+                    cast<RankedTensorType>(getInput().getType()).getRank());
+}
+
+LogicalResult HardSoftmaxOp::verify() {
   return verifyAxis(*this, getAxisAttr().getInt(),
                     cast<RankedTensorType>(getInput().getType()).getRank());
 }

@@ -38,11 +38,22 @@ Location derivedNameLoc(Location base, StringRef suffix) {
   return NameLoc::get(StringAttr::get(base.getContext(), name + suffix.str()));
 }
 
+bool hasQuantHints(Operation *op) {
+  return llvm::any_of(op->getDiscardableAttrs(), [](NamedAttribute attr) {
+    return attr.getName().strref().starts_with("quant.hint_");
+  });
+}
+
 int64_t channelOfElement(RankedTensorType type, int64_t axis, int64_t index) {
   int64_t inner = 1;
   for (int64_t d = axis + 1; d < type.getRank(); ++d)
     inner *= type.getDimSize(d);
   return (index / inner) % type.getDimSize(axis);
+}
+
+float fusedSlope(Operation *op) {
+  auto alpha = op->getAttrOfType<FloatAttr>("alpha");
+  return alpha ? static_cast<float>(alpha.getValueAsDouble()) : 0.2f;
 }
 
 } // namespace vai::tfg

@@ -25,6 +25,14 @@ mlir::Location derivedNameLoc(mlir::Location base, llvm::StringRef suffix);
 /// The node name carried by `loc` ("" when it has none).
 std::string nodeName(mlir::Location loc);
 
+/// Whether `op` carries quantization hints (`quant.hint_*` discardable
+/// attributes, set by the ONNX importer from QDQ pairs).
+bool hasQuantHints(mlir::Operation *op);
+
+/// The slope of a fused `leaky_relu` activation: the op's `alpha`
+/// attribute, which every op carrying `activation` has (default 0.2).
+float fusedSlope(mlir::Operation *op);
+
 /// Index of the output channel of element `index` of a weight tensor of
 /// `type` whose output-channel axis is `axis`.
 int64_t channelOfElement(mlir::RankedTensorType type, int64_t axis,

@@ -173,6 +173,20 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
   auto nonlinearAttr = [&](tfg::Activation act) {
     return NonlinearAttr::get(builder.getContext(), toNonlinear(act));
   };
+  // The DPU's leaky ReLU has the fixed slope 26/256 (DESIGN.md §5), which
+  // stands in for 0.1 only; another slope has no DPU form.
+  if (auto act = op->getAttrOfType<tfg::ActivationAttr>("activation");
+      act && act.getValue() == tfg::Activation::leaky_relu) {
+    auto alphaAttr = op->getAttrOfType<FloatAttr>("alpha");
+    double alpha = alphaAttr ? alphaAttr.getValueAsDouble() : 0.2;
+    if (alpha < 0.0999 || alpha > 26.0 / 256 + 1e-4) {
+      char text[32];
+      snprintf(text, sizeof(text), "%g", alpha);
+      return op->emitError() << "leaky_relu slope " << text
+                             << " cannot be quantized: the DPU's slope is "
+                                "26/256 (for 0.1)";
+    }
+  }
   FailureOr<Value> result =
       llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
           .Case([&](tfg::Conv2DOp conv) -> FailureOr<Value> {
