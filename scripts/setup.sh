@@ -10,8 +10,9 @@ packages=(
   libprotobuf-dev protobuf-compiler nlohmann-json3-dev
   googletest libgtest-dev python3-numpy
   libonnx-testdata python3-onnx
-  libhdf5-dev libdnnl-dev libstb-dev
+  libhdf5-dev libdnnl-dev libstb-dev zlib1g-dev
   python3-torch python3-torchvision python3-h5py python3-pil
+  dataset-fashion-mnist
 )
 # Node.js runs the reference runtimes (TF.js, onnxruntime-node) from npm;
 # a machine that already has node and npm (e.g. from NodeSource) keeps them.

@@ -117,6 +117,38 @@ def Quant_MatMulOp : Quant_Op<"matmul", [Pure]> {
   }];
 }
 
+def Quant_DepthwiseConv2DOp : Quant_Op<"depthwise_conv2d", [Pure]> {
+  let summary = "Fixed-point depthwise 2-D convolution (XIR `depthwise-conv2d-fix`)";
+  let description = [{
+    NHWC input, weights `[kh, kw, C, M]` (TF layout), optional bias of
+    `C * M`; output channel `c * M + m` sees input channel `c` only. The
+    requantization, its shift rules and nonlinearities are those of
+    `quant.conv2d`.
+
+    ```mlir
+    %y = quant.depthwise_conv2d %x, %w, %b {strides = array<i64: 1, 1>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>,
+           nonlinear = #quant.nonlinear<relu6>}
+         : (tensor<?x8x8x4x!quant.fix<s8, 4>>, tensor<3x3x4x1x!quant.fix<s8, 6>>,
+            tensor<4x!quant.fix<s8, 6>>) -> tensor<?x8x8x4x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, Quant_FixTensor:$weights,
+      Optional<Quant_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad,
+      DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int getShiftCut();
+    int getShiftBias();
+  }];
+}
+
 class Quant_PoolOp<string mnemonic, string what> : Quant_Op<mnemonic, [Pure]> {
   let summary = "Fixed-point " # what # " pooling (XIR `pool-fix`)";
   let arguments = (ins Quant_FixTensor:$input, DenseI64ArrayAttr:$kernel,
@@ -167,6 +199,45 @@ def Quant_AddOp : Quant_Op<"add", [Pure, Commutative]> {
       DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
   let results = (outs Quant_FixTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_MulOp : Quant_Op<"mul", [Pure, Commutative]> {
+  let summary = "Fixed-point elementwise product (XIR `eltwise-fix` type MUL)";
+  let description = [{
+    The exact integer product `a * b` at position `pa + pb`, rounded half up
+    to the output position (`shift = pa + pb - po`, in `[0, 16]`) and
+    saturated. `rhs` may broadcast (NumPy rules), e.g. a per-channel scale.
+
+    ```mlir
+    %y = quant.mul %a, %b : (tensor<?x8x!quant.fix<s8, 4>>, tensor<?x8x!quant.fix<s8, 7>>)
+         -> tensor<?x8x!quant.fix<s8, 6>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$lhs, Quant_FixTensor:$rhs);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_ConcatOp : Quant_Op<"concat", [Pure]> {
+  let summary = "Fixed-point concatenation (XIR `concat-fix`)";
+  let description = [{
+    The DPU concatenates tensors of one fix position by writing them side
+    by side. An input at another position is first moved to the output's
+    (`round_half_up(q * 2^(po - pi))`, saturated); quant-quantize picks the
+    coarsest input position as the output's, so the move only drops bits
+    and never saturates (vai_q's `align_concat` instead moves the producers).
+
+    ```mlir
+    %y = quant.concat %a, %b {axis = 3 : i64}
+         : (tensor<?x8x8x4x!quant.fix<s8, 4>>, tensor<?x8x8x2x!quant.fix<s8, 5>>)
+         -> tensor<?x8x8x6x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Variadic<Quant_FixTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -51,6 +51,7 @@ void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options) {
   OpPassManager &fn = pm.nest<func::FuncOp>();
   quant::QuantCalibrateOptions calibrate;
   calibrate.dataPath = options.calibrationData;
+  calibrate.preprocessPath = options.preprocessPath;
   calibrate.method = options.method;
   calibrate.batchSize = options.batchSize;
   calibrate.calibIter = options.calibIter;
@@ -87,8 +88,12 @@ struct FloatPreparePipelineOptions
 };
 
 struct CompilePipelineOptions : PassPipelineOptions<CompilePipelineOptions> {
-  Option<std::string> data{*this, "data",
-                           llvm::cl::desc("calibration images (.npy)")};
+  Option<std::string> data{
+      *this, "data",
+      llvm::cl::desc("calibration inputs (.npy, .npz or image folder)")};
+  Option<std::string> preprocess{
+      *this, "preprocess",
+      llvm::cl::desc("JSON preprocessing spec for an image folder")};
   Option<std::string> arch{*this, "arch",
                            llvm::cl::desc("arch.json of the target")};
   Option<unsigned> method{*this, "method",
@@ -121,6 +126,7 @@ void registerPipelines() {
       [](OpPassManager &pm, const CompilePipelineOptions &o) {
         CompileOptions options;
         options.calibrationData = o.data;
+        options.preprocessPath = o.preprocess;
         options.archPath = o.arch;
         options.method = o.method;
         buildCompilePipeline(pm, options);

@@ -9,11 +9,13 @@
 #include "vai/Export/GraphDefExporter.h"
 #include "vai/Export/OnnxExporter.h"
 #include "vai/Export/XModelExporter.h"
+#include "vai/Export/XModelFixForm.h"
 #include "vai/Import/CaffeImporter.h"
 #include "vai/Import/GraphDefImporter.h"
 #include "vai/Import/KerasImporter.h"
 #include "vai/Import/OnnxImporter.h"
 #include "vai/Import/TfjsGraphImporter.h"
+#include "vai/Import/XModelImporter.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
 #include "llvm/Support/CommandLine.h"
@@ -72,6 +74,12 @@ llvm::cl::list<std::string> inputNpy(
 llvm::cl::opt<unsigned> outputIndex(
     "output-index", llvm::cl::cat(category), llvm::cl::init(0),
     llvm::cl::desc("interpret-*: which result to write (default: the first)"));
+llvm::cl::opt<bool> xmodelFixForm(
+    "xmodel-fix-form", llvm::cl::cat(category),
+    llvm::cl::desc("export-xmodel: write XIR's quantized form (float ops "
+                   "and fix ops, as --import-xmodel reads) instead of a "
+                   "compiled graph; implied for modules --import-xmodel "
+                   "made"));
 
 /// Runs @main of `op` on the --input tensors and writes one result.
 LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
@@ -253,6 +261,20 @@ void registerAllTranslations() {
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });
 
+  TranslateToMLIRRegistration importXModelTranslation(
+      "import-xmodel",
+      "quantized XIR graph (.xmodel with fix ops) to quant and "
+      "tfg.node \"xir\" ops",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        OwningOpRef<ModuleOp> module = importXModel(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), context);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
   TranslateToMLIRRegistration importTfjsLayersTranslation(
       "import-tfjs-layers",
       "TF.js layers model (model.json + weight shards beside it) to tfg",
@@ -276,6 +298,8 @@ void registerAllTranslations() {
         auto module = dyn_cast<ModuleOp>(op);
         if (!module)
           return op->emitError() << "expects a module";
+        if (xmodelFixForm)
+          return vai::exportFixFormXModel(module, os);
         return vai::exportXModel(module, os);
       },
       dialects);

@@ -395,6 +395,19 @@ LogicalResult Exporter::convert(Operation *op) {
     return unique(name + "/" + suffix.str());
   };
   auto isLast = [](tfg::Activation a) { return a == tfg::Activation::none; };
+  // A layer's fused tail: BiasAdd (named `name` when it is the last node),
+  // then the activation; the layer's result gets the last node's name.
+  auto finishLayer = [&](Value result, std::string out, Value bias,
+                         tfg::Activation act) {
+    if (bias) {
+      std::string biasName = isLast(act) ? name : sub("BiasAdd");
+      TfNode &b = withT(add(op, biasName, "BiasAdd", {out, input(bias)}));
+      b.attrs["data_format"] = strAttr("NHWC");
+      out = biasName;
+    }
+    names[result] = activation(op, name, out, act);
+    return success();
+  };
 
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<tfg::ConstOp>([&](auto c) { return convertConst(c); })
@@ -456,16 +469,7 @@ LogicalResult Exporter::convert(Operation *op) {
                            /*explicitAllowed=*/true)))
           return failure();
         std::string out = convName;
-        if (o.getBias()) {
-          bool final = isLast(o.getActivation());
-          std::string biasName = final ? name : sub("BiasAdd");
-          TfNode &b =
-              withT(add(op, biasName, "BiasAdd", {out, input(o.getBias())}));
-          b.attrs["data_format"] = strAttr("NHWC");
-          out = biasName;
-        }
-        names[o.getResult()] = activation(op, name, out, o.getActivation());
-        return success();
+        return finishLayer(o.getResult(), out, o.getBias(), o.getActivation());
       })
       .Case<tfg::Conv2DTransposeOp>([&](auto o) -> LogicalResult {
         auto result = cast<RankedTensorType>(o.getType());
@@ -525,16 +529,7 @@ LogicalResult Exporter::convert(Operation *op) {
                                  << "] are neither TF's SAME nor VALID";
         n.attrs["explicit_paddings"] = intsAttr({});
         std::string out = convName;
-        if (o.getBias()) {
-          std::string biasName =
-              isLast(o.getActivation()) ? name : sub("BiasAdd");
-          TfNode &b =
-              withT(add(op, biasName, "BiasAdd", {out, input(o.getBias())}));
-          b.attrs["data_format"] = strAttr("NHWC");
-          out = biasName;
-        }
-        names[o.getResult()] = activation(op, name, out, o.getActivation());
-        return success();
+        return finishLayer(o.getResult(), out, o.getBias(), o.getActivation());
       })
       .Case<tfg::MaxPoolOp, tfg::AvgPoolOp>([&](auto o) {
         TfNode &n = simple(isa<tfg::MaxPoolOp>(op) ? "MaxPool" : "AvgPool",
@@ -563,16 +558,7 @@ LogicalResult Exporter::convert(Operation *op) {
         n.attrs["transpose_a"] = boolAttr(o.getTransposeA());
         n.attrs["transpose_b"] = boolAttr(o.getTransposeB());
         std::string out = mmName;
-        if (o.getBias()) {
-          std::string biasName =
-              isLast(o.getActivation()) ? name : sub("BiasAdd");
-          TfNode &b =
-              withT(add(op, biasName, "BiasAdd", {out, input(o.getBias())}));
-          b.attrs["data_format"] = strAttr("NHWC");
-          out = biasName;
-        }
-        names[o.getResult()] = activation(op, name, out, o.getActivation());
-        return success();
+        return finishLayer(o.getResult(), out, o.getBias(), o.getActivation());
       })
       .Case<tfg::BatchMatMulOp>([&](auto o) {
         TfNode &n = simple("BatchMatMulV2", {input(o.getA()), input(o.getB())});

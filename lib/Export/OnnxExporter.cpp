@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Support/TransposeData.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <numeric>
@@ -66,36 +67,6 @@ bool isIdentity(ArrayRef<int64_t> p) {
     if (v != int64_t(i))
       return false;
   return true;
-}
-
-/// Row-major transpose: out dim i = dims[perm[i]].
-template <typename T>
-std::vector<T> transposeData(ArrayRef<int64_t> dims, ArrayRef<T> data,
-                             ArrayRef<int64_t> perm) {
-  if (isIdentity(perm))
-    return std::vector<T>(data.begin(), data.end());
-  int64_t rank = dims.size();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * dims[d + 1];
-  SmallVector<int64_t> outDims;
-  for (int64_t p : perm)
-    outDims.push_back(dims[p]);
-  std::vector<T> out;
-  out.reserve(data.size());
-  SmallVector<int64_t> index(rank, 0);
-  for (size_t n = 0; n < data.size(); ++n) {
-    int64_t offset = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      offset += index[i] * strides[perm[i]];
-    out.push_back(data[offset]);
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++index[i] < outDims[i])
-        break;
-      index[i] = 0;
-    }
-  }
-  return out;
 }
 
 OnnxAttr intAttr(StringRef name, int64_t v) {

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "vai/Dialect/Dpu/DpuOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Export/XModelFixForm.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
@@ -263,6 +264,53 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
+          .Case([&](quant::DepthwiseConv2DOp c) {
+            // Weights leave as const-fix [M, kh, kw, C], XIR's depthwise
+            // layout (channel_multiplier first), by the generic HWIO->OHWI.
+            auto w = cast<RankedTensorType>(c.getWeights().getType());
+            auto out = xirDims(c.getType());
+            XOp &x = addOp(op, "depthwise-conv2d-fix", c.getResult(), device);
+            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(),
+                              p = c.getPad();
+            x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
+            x.attrs["stride"] = vec({s[1], s[0]});
+            x.attrs["dilation"] = vec({d[1], d[0]});
+            x.attrs["pad"] = vec({p[2], p[3], p[0], p[1]});
+            x.attrs["pad_mode"] = XAttr::string("FLOOR");
+            x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+            x.attrs["nonlinear"] =
+                XAttr::string(nonlinearName(c.getNonlinear()));
+            int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
+                                w.getDimSize(0) * w.getDimSize(1);
+            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
+            macs += layerMacs;
+            addArg(x, "input", c.getInput());
+            addArg(x, "weights", c.getWeights());
+            if (c.getBias())
+              addArg(x, "bias", c.getBias());
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::MulOp m) {
+            XOp &x = addOp(op, "eltwise-fix", m.getResult(), device);
+            x.attrs["type"] = XAttr::string("MUL");
+            x.attrs["nonlinear"] = XAttr::string("NONE");
+            x.args.push_back(
+                {"input",
+                 {names.lookup(m.getLhs()), names.lookup(m.getRhs())}});
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::ConcatOp c) {
+            XOp &x = addOp(op, "concat-fix", c.getResult(), device);
+            x.attrs["axis"] = XAttr::int32(int32_t(c.getAxis()));
+            std::vector<std::string> inputs;
+            for (Value v : c.getInputs())
+              inputs.push_back(names.lookup(v));
+            x.args.push_back({"input", inputs});
+            created = &x;
+            return success();
+          })
           .Case([&](quant::ReshapeOp r) {
             XOp &x = addOp(op, "reshape-fix", r.getResult(), device);
             x.attrs["shape"] = XAttr::int32Vec(xirDims(r.getType()));
@@ -393,6 +441,9 @@ LogicalResult buildXModel(ModuleOp module, proto::XGraph &graph,
 }
 
 LogicalResult exportXModel(ModuleOp module, llvm::raw_ostream &os) {
+  // A module read from a quantized xmodel goes back in that form.
+  if (isFixFormModule(module))
+    return exportFixFormXModel(module, os);
   proto::XGraph graph;
   if (failed(buildXModel(module, graph)))
     return failure();

@@ -98,6 +98,12 @@ private:
                                           ArrayRef<int64_t> strides,
                                           ArrayRef<int64_t> dilations);
   LogicalResult checkNhwc(const TfNode &node);
+  /// A convolution's strides, dilations and explicit pads from the node's
+  /// attributes and its rank-4 HWIO filter `w`.
+  struct ConvWindow {
+    DenseI64ArrayAttr strides, dilations, pad;
+  };
+  FailureOr<ConvWindow> convWindow(const TfNode &node, Value x, Value w);
   FailureOr<SmallVector<int64_t>> constInts(const TfNode &node, unsigned i);
   FailureOr<SmallVector<float>> constFloats(const TfNode &node, unsigned i);
   LogicalResult convertReshape(const TfNode &node);
@@ -231,6 +237,22 @@ LogicalResult Importer::checkNhwc(const TfNode &node) {
   return success();
 }
 
+FailureOr<Importer::ConvWindow> Importer::convWindow(const TfNode &node,
+                                                     Value x, Value w) {
+  auto filter = cast<RankedTensorType>(w.getType());
+  auto strides = window(node, "strides", 1);
+  auto dilations = window(node, "dilations", 1);
+  if (filter.getRank() != 4 || failed(strides) || failed(dilations))
+    return nodeError(node) << "expects a rank-4 filter, strides and dilations";
+  auto pad =
+      padding(node, x, filter.getShape().take_front(2), *strides, *dilations);
+  if (failed(pad))
+    return failure();
+  return ConvWindow{builder.getDenseI64ArrayAttr(*strides),
+                    builder.getDenseI64ArrayAttr(*dilations),
+                    builder.getDenseI64ArrayAttr(*pad)};
+}
+
 FailureOr<SmallVector<int64_t>>
 Importer::padding(const TfNode &node, Value input, ArrayRef<int64_t> kernel,
                   ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
@@ -299,23 +321,12 @@ LogicalResult Importer::convert(const TfNode &node) {
     auto x = in(0), w = in(1);
     if (failed(x) || failed(w) || failed(checkNhwc(node)))
       return failure();
-    auto filter = cast<RankedTensorType>((*w).getType());
-    if (filter.getRank() != 4)
-      return nodeError(node) << "expects a rank-4 HWIO filter";
-    auto strides = window(node, "strides", 1);
-    auto dilations = window(node, "dilations", 1);
-    if (failed(strides) || failed(dilations))
+    auto win = convWindow(node, *x, *w);
+    if (failed(win))
       return failure();
-    auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
-                       *dilations);
-    if (failed(pad))
-      return failure();
-    auto conv = createInferred<tfg::Conv2DOp>(
-        builder, loc, *x, *w, Value(), builder.getDenseI64ArrayAttr(*strides),
-        builder.getDenseI64ArrayAttr(*dilations),
-        builder.getDenseI64ArrayAttr(*pad),
-        tfg::ActivationAttr::get(context, tfg::Activation::none));
-    return finish(conv);
+    return finish(createInferred<tfg::Conv2DOp>(
+        builder, loc, *x, *w, Value(), win->strides, win->dilations, win->pad,
+        tfg::ActivationAttr::get(context, tfg::Activation::none)));
   }
   if (op == "BiasAdd" || op == "BiasAddV1") {
     auto x = in(0), b = in(1);
@@ -438,20 +449,11 @@ LogicalResult Importer::convert(const TfNode &node) {
     auto x = in(0), w = in(1);
     if (failed(x) || failed(w) || failed(checkNhwc(node)))
       return failure();
-    auto filter = cast<RankedTensorType>((*w).getType());
-    auto strides = window(node, "strides", 1);
-    auto dilations = window(node, "dilations", 1);
-    if (filter.getRank() != 4 || failed(strides) || failed(dilations))
-      return nodeError(node)
-             << "expects a rank-4 filter, strides and dilations";
-    auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
-                       *dilations);
-    if (failed(pad))
+    auto win = convWindow(node, *x, *w);
+    if (failed(win))
       return failure();
     return finish(createInferred<tfg::DepthwiseConv2DOp>(
-        builder, loc, *x, *w, Value(), builder.getDenseI64ArrayAttr(*strides),
-        builder.getDenseI64ArrayAttr(*dilations),
-        builder.getDenseI64ArrayAttr(*pad),
+        builder, loc, *x, *w, Value(), win->strides, win->dilations, win->pad,
         tfg::ActivationAttr::get(context, tfg::Activation::none)));
   }
   if (op == "_FusedConv2D" || op == "FusedDepthwiseConv2dNative" ||
@@ -524,19 +526,10 @@ LogicalResult Importer::convert(const TfNode &node) {
           builder.getBoolAttr(boolAttr("transpose_a", false)),
           builder.getBoolAttr(boolAttr("transpose_b", false)), actAttr);
     } else {
-      auto filter = cast<RankedTensorType>((*w).getType());
-      auto strides = window(node, "strides", 1);
-      auto dilations = window(node, "dilations", 1);
-      if (filter.getRank() != 4 || failed(strides) || failed(dilations))
-        return nodeError(node)
-               << "expects a rank-4 filter, strides and dilations";
-      auto pad = padding(node, *x, filter.getShape().take_front(2), *strides,
-                         *dilations);
-      if (failed(pad))
+      auto win = convWindow(node, *x, *w);
+      if (failed(win))
         return failure();
-      auto s = builder.getDenseI64ArrayAttr(*strides);
-      auto d = builder.getDenseI64ArrayAttr(*dilations);
-      auto p = builder.getDenseI64ArrayAttr(*pad);
+      auto s = win->strides, d = win->dilations, p = win->pad;
       if (op == "_FusedConv2D")
         base = createInferred<tfg::Conv2DOp>(builder, baseLoc, *x, *w, bias, s,
                                              d, p, actAttr);

@@ -70,6 +70,7 @@
 #include "vai/Import/ImportReport.h"
 #include "vai/Import/ImportUtils.h"
 #include "vai/Proto/Onnx.h"
+#include "vai/Support/TransposeData.h"
 #include "vai/Support/WindowShape.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -182,34 +183,6 @@ bool isReshape(RankedTensorType type, ArrayRef<int64_t> t) {
     last = p;
   }
   return true;
-}
-
-/// Row-major transpose of `data` of shape `dims`: out dim i = dims[perm[i]].
-template <typename T>
-std::vector<T> transposeData(ArrayRef<int64_t> dims, const std::vector<T> &data,
-                             ArrayRef<int64_t> perm) {
-  if (isIdentity(perm) || data.empty())
-    return data;
-  int64_t rank = dims.size();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * dims[d + 1];
-  SmallVector<int64_t> outDims = permuteDims(dims, perm);
-  SmallVector<int64_t> index(rank, 0);
-  std::vector<T> out;
-  out.reserve(data.size());
-  for (size_t n = 0; n < data.size(); ++n) {
-    int64_t offset = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      offset += index[i] * strides[perm[i]];
-    out.push_back(data[offset]);
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++index[i] < outDims[i])
-        break;
-      index[i] = 0;
-    }
-  }
-  return out;
 }
 
 int64_t product(ArrayRef<int64_t> dims) {
@@ -765,11 +738,11 @@ FailureOr<Value> Importer::constForm(
   if (c.isFloat) {
     auto type = RankedTensorType::get(shape, builder.getF32Type());
     attr = DenseElementsAttr::get(
-        type, ArrayRef<float>(transposeData(aligned, c.floats, perm)));
+        type, ArrayRef<float>(transposeData<float>(aligned, c.floats, perm)));
   } else {
     Type elem = elementType(context, c.dtype);
     auto type = RankedTensorType::get(shape, elem);
-    std::vector<int64_t> ints = transposeData(aligned, c.ints, perm);
+    std::vector<int64_t> ints = transposeData<int64_t>(aligned, c.ints, perm);
     SmallVector<APInt> values;
     unsigned width = elem.getIntOrFloatBitWidth();
     for (int64_t v : ints)
@@ -2058,8 +2031,8 @@ LogicalResult Importer::convertTranspose(const OnnxNode &node) {
   if (const ConstData *c = (*xe)->constant.get()) {
     auto data = std::make_shared<ConstData>(*c);
     data->dims = permuteDims(c->dims, perm);
-    data->floats = transposeData(c->dims, c->floats, perm);
-    data->ints = transposeData(c->dims, c->ints, perm);
+    data->floats = transposeData<float>(c->dims, c->floats, perm);
+    data->ints = transposeData<int64_t>(c->dims, c->ints, perm);
     data->hint.reset();
     return defineConst(node, 0, data);
   }

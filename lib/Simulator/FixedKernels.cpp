@@ -338,6 +338,70 @@ bool vai::addFix(const Int8Array &a, int aFix, const Int8Array &b, int bFix,
       out, error);
 }
 
+bool vai::mulFix(const Int8Array &a, int aFix, const Int8Array &b, int bFix,
+                 int outFix, Int8Array &out, std::string &error) {
+  // |a * b| <= 2^14: exact; one rounding at the output position.
+  const int shift = aFix + bFix - outFix;
+  return detail::elementwiseBinary(
+      a, b, "mulFix",
+      [&](int8_t x, int8_t y) {
+        return static_cast<int8_t>(saturate(
+            roundHalfUpShift(int64_t(x) * int64_t(y), shift), 8, true));
+      },
+      out, error);
+}
+
+bool vai::concatFix(const std::vector<const Int8Array *> &inputs,
+                    const std::vector<int> &fixPoints, int64_t axis, int outFix,
+                    Int8Array &out, std::string &error) {
+  if (inputs.empty() || inputs.size() != fixPoints.size()) {
+    error = "concatFix: expects one fix point per input and at least one input";
+    return false;
+  }
+  const std::vector<int64_t> &first = inputs[0]->shape;
+  const int64_t rank = int64_t(first.size());
+  if (axis < 0 || axis >= rank) {
+    error = "concatFix: axis " + std::to_string(axis) + " is outside [0, " +
+            std::to_string(rank) + ")";
+    return false;
+  }
+  std::vector<int64_t> shape = first;
+  shape[axis] = 0;
+  for (const Int8Array *in : inputs) {
+    if (!checkConsistent(*in, "concatFix", "input", error))
+      return false;
+    bool same = int64_t(in->shape.size()) == rank;
+    for (int64_t d = 0; same && d < rank; ++d)
+      same = d == axis || in->shape[d] == first[d];
+    if (!same) {
+      error = "concatFix: input shape " + shapeString(in->shape) +
+              " does not match " + shapeString(first) + " off axis " +
+              std::to_string(axis);
+      return false;
+    }
+    shape[axis] += in->shape[axis];
+  }
+  // Rows before the axis, and each input's contiguous block per row.
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  Int8Array result(shape);
+  int64_t outBlock = result.numElements() / std::max<int64_t>(outer, 1);
+  int64_t offset = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Int8Array &in = *inputs[i];
+    int64_t block = outer ? in.numElements() / outer : 0;
+    const int shift = fixPoints[i] - outFix;
+    for (int64_t r = 0; r < outer; ++r)
+      for (int64_t j = 0; j < block; ++j)
+        result.data[r * outBlock + offset + j] = static_cast<int8_t>(
+            saturate(roundHalfUpShift(in.data[r * block + j], shift), 8, true));
+    offset += block;
+  }
+  out = std::move(result);
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // Conversions
 //===----------------------------------------------------------------------===//

@@ -573,6 +573,45 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
             op, o.getInput(), o.getWeights(), o.getBias(),
             convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
+      .Case([&](quant::DepthwiseConv2DOp o) {
+        Requant rq =
+            makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
+                        toKernel(o.getNonlinear()));
+        Int8Array result;
+        if (failed(check(
+                op, depthwiseConv2dFix(
+                        q(o.getInput()), q(o.getWeights()),
+                        o.getBias() ? &q(o.getBias()) : nullptr,
+                        convAttrs(o.getStrides(), o.getDilations(), o.getPad()),
+                        rq, result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
+        return success();
+      })
+      .Case([&](quant::MulOp o) {
+        Int8Array result;
+        if (failed(check(op, mulFix(q(o.getLhs()), fix(o.getLhs()),
+                                    q(o.getRhs()), fix(o.getRhs()),
+                                    fix(o.getOutput()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::ConcatOp o) {
+        std::vector<const Int8Array *> inputs;
+        std::vector<int> positions;
+        for (Value v : o.getInputs()) {
+          inputs.push_back(&q(v));
+          positions.push_back(fix(v));
+        }
+        Int8Array result;
+        if (failed(check(op, concatFix(inputs, positions, o.getAxis(),
+                                       fix(o.getOutput()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
       .Case([&](dpu::ConvOp o) {
         Requant rq;
         rq.shiftCut = o.getShiftCut();

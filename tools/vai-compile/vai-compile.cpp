@@ -31,7 +31,12 @@ static llvm::cl::opt<std::string>
              llvm::cl::desc("arch.json of the target DPU"));
 static llvm::cl::opt<std::string>
     calibPath("calib", llvm::cl::Required,
-              llvm::cl::desc("calibration images (.npy, one image per row)"));
+              llvm::cl::desc("calibration inputs: .npy (one image per row), "
+                             ".npz (one array per input) or image folder"));
+static llvm::cl::opt<std::string> preprocessPath(
+    "preprocess",
+    llvm::cl::desc("JSON preprocessing spec for an image folder (resize, "
+                   "crop, mean, scale/std, channel_order)"));
 static llvm::cl::opt<std::string> outputPath("o", llvm::cl::Required,
                                              llvm::cl::desc("output .xmodel"));
 static llvm::cl::opt<std::string>
@@ -84,6 +89,7 @@ int main(int argc, char **argv) {
   vai::CompileOptions options;
   options.archPath = archPath;
   options.calibrationData = calibPath;
+  options.preprocessPath = preprocessPath;
   options.method = method;
   options.batchSize = batchSize;
   options.calibIter = calibIter;

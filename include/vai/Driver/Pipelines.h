@@ -9,7 +9,8 @@
 namespace vai {
 
 struct CompileOptions {
-  std::string calibrationData; ///< .npy of calibration images
+  std::string calibrationData; ///< .npy, .npz or folder of images
+  std::string preprocessPath;  ///< JSON preprocessing spec for images
   std::string archPath;        ///< arch.json
   unsigned method = 1;         ///< position selection (vai_q's method)
   unsigned batchSize = 32;

@@ -119,6 +119,19 @@ bool addFix(const Int8Array &a, int aFix, const Int8Array &b, int bFix,
             int outFix, Nonlinear nonlinear, Int8Array &out,
             std::string &error);
 
+/// Elementwise product as XIR eltwise-fix (MUL): the exact product at
+/// position aFix + bFix, rounded half up to outFix and saturated. b may
+/// broadcast to a.
+bool mulFix(const Int8Array &a, int aFix, const Int8Array &b, int bFix,
+            int outFix, Int8Array &out, std::string &error);
+
+/// Concatenation along `axis` (XIR concat-fix). Input i is first moved from
+/// fixPoints[i] to outFix: round_half_up(q * 2^(outFix - p_i)), saturated
+/// (a copy when the positions agree, as the DPU requires).
+bool concatFix(const std::vector<const Int8Array *> &inputs,
+               const std::vector<int> &fixPoints, int64_t axis, int outFix,
+               Int8Array &out, std::string &error);
+
 /// Elementwise quantizeValue / dequantizeValue. bitWidth must be <= 8.
 Int8Array quantizeArray(const FloatArray &x, int fixPoint, int bitWidth = 8,
                         RoundMode mode = RoundMode::DpuRound);

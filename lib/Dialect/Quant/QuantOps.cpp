@@ -199,6 +199,49 @@ LogicalResult MatMulOp::verify() {
                       getFixType(getOutput()).getFixPoint());
 }
 
+int DepthwiseConv2DOp::getShiftCut() {
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getOutput()).getFixPoint();
+}
+
+int DepthwiseConv2DOp::getShiftBias() {
+  assert(getBias() && "shift_bias of a layer without bias");
+  return getFixType(getWeights()).getFixPoint() +
+         getFixType(getInput()).getFixPoint() -
+         getFixType(getBias()).getFixPoint();
+}
+
+LogicalResult DepthwiseConv2DOp::verify() {
+  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
+      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
+      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weights = cast<RankedTensorType>(getWeights().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (weights.getRank() != 4)
+    return emitOpError() << "expects rank-4 [kh, kw, C, M] weights";
+  if (input.getRank() == 4 &&
+      sizesConflict(input.getDimSize(3), weights.getDimSize(2)))
+    return emitOpError() << "input has " << input.getDimSize(3)
+                         << " channels but the weights expect "
+                         << weights.getDimSize(2);
+  int64_t channels = ShapedType::isDynamic(weights.getDimSize(2)) ||
+                             ShapedType::isDynamic(weights.getDimSize(3))
+                         ? ShapedType::kDynamic
+                         : weights.getDimSize(2) * weights.getDimSize(3);
+  if (failed(verifyWindowResult(*this, input, output,
+                                weights.getShape().take_front(2), getStrides(),
+                                getDilations(), getPad(), channels)) ||
+      failed(verifyBias(*this, getBias(), channels)))
+    return failure();
+  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
+                      getFixType(getWeights()).getFixPoint(),
+                      biasFixPoint(getBias()),
+                      getFixType(getOutput()).getFixPoint());
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling, add, reshape
 //===----------------------------------------------------------------------===//
@@ -231,6 +274,56 @@ LogicalResult AddOp::verify() {
     return failure();
   if (getNonlinear() != Nonlinear::none && getNonlinear() != Nonlinear::relu)
     return emitOpError() << "supports only 'none' or 'relu' as nonlinearity";
+  return success();
+}
+
+LogicalResult MulOp::verify() {
+  // rhs may broadcast (a per-channel scale); the output has lhs's shape.
+  if (failed(verifySameShape(*this, getLhs().getType(), getOutput().getType())))
+    return failure();
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto rhs = cast<RankedTensorType>(getRhs().getType());
+  if (rhs.getRank() > lhs.getRank())
+    return emitOpError() << "expects rhs to broadcast to lhs";
+  for (int64_t d = 1; d <= rhs.getRank(); ++d) {
+    int64_t r = rhs.getDimSize(rhs.getRank() - d);
+    if (r != 1 && sizesConflict(r, lhs.getDimSize(lhs.getRank() - d)))
+      return emitOpError() << "expects rhs to broadcast to lhs";
+  }
+  int shift = getFixType(getLhs()).getFixPoint() +
+              getFixType(getRhs()).getFixPoint() -
+              getFixType(getOutput()).getFixPoint();
+  if (shift < 0 || shift > kMaxShiftCut)
+    return emitOpError() << "shift = a + b - o = " << shift
+                         << " is outside [0, " << kMaxShiftCut << "]";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "expects at least one input";
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  int64_t rank = output.getRank(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is outside [0, " << rank
+                         << ")";
+  int64_t total = 0;
+  for (Value v : getInputs()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() != rank)
+      return emitOpError() << "expects inputs of the output's rank " << rank;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && sizesConflict(type.getDimSize(d), output.getDimSize(d)))
+        return emitOpError()
+               << "input dimension " << d << " is " << type.getDimSize(d)
+               << ", output has " << output.getDimSize(d);
+    if (total != ShapedType::kDynamic)
+      total = type.isDynamicDim(axis) ? ShapedType::kDynamic
+                                      : total + type.getDimSize(axis);
+  }
+  if (sizesConflict(total, output.getDimSize(axis)))
+    return emitOpError() << "output dimension " << axis << " should be "
+                         << total << ", got " << output.getDimSize(axis);
   return success();
 }
 

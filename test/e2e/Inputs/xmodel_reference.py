@@ -18,6 +18,11 @@ run on integers, exactly:
                AVG: floor(S * m / 2^s * 2^(fo-fi) + 1/2) with the DPU's
                (m, s) multiplier for the kernel area
   eltwise-fix  ADD: floor(sum a_i * 2^(fo-fi) + 1/2), optional RELU
+               MUL: floor(a * b / 2^(fa+fb-fo) + 1/2)
+  depthwise-conv2d-fix  as conv2d-fix, weights [M, kh, kw, C], output
+               channel c*M + m sums input channel c only
+  concat-fix   each input floor(q * 2^(fo-fi) + 1/2), saturated, then
+               concatenated along `axis`
   reshape-fix  row-major reshape of the same integers
   fix2float    x = q * 2^-fp
 
@@ -472,6 +477,40 @@ def run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     return apply_nonlinear(op, num, shift_cut + k, fp_out)
 
 
+def run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
+    kw_, kh_ = _wh(op.attrs, "kernel", None)
+    sw, sh = _wh(op.attrs, "stride", [1, 1])
+    dw, dh = _wh(op.attrs, "dilation", [1, 1])
+    pads = _pad(op.attrs)
+    mult, kh, kw, c = w.shape
+    if (kh, kw) != (kh_, kw_) or x.shape[3] != c:
+        raise ValueError("%s: kernel %s, weights %s, input %s"
+                         % (op.name, op.attrs["kernel"], w.shape, x.shape))
+    oh, ow = _out_hw(op, x, kh, kw, sh, sw, dh, dw, pads)
+    if op.dims[3] != c * mult:
+        raise ValueError("%s: output channels %d vs %d x %d"
+                         % (op.name, op.dims[3], c, mult))
+    acc = np.zeros((x.shape[0], oh, ow, c, mult), dtype=np.int64)
+    for i, j, view in _windows(x, kh, kw, sh, sw, dh, dw, pads, (oh, ow), 0):
+        acc += view[..., :, None] * w[:, i, j, :].T[None, None, None]
+    acc = acc.reshape(x.shape[0], oh, ow, c * mult)
+    shift_bias = fp_in + fp_w - fp_b
+    shift_cut = fp_in + fp_w - fp_out
+    k = max(0, -shift_bias)
+    num = shift_left(acc, k)
+    if b is not None:
+        if b.shape != (c * mult,):
+            raise ValueError("%s: bias shape %s" % (op.name, b.shape))
+        num = num + shift_left(b, shift_bias + k)
+    return apply_nonlinear(op, num, shift_cut + k, fp_out)
+
+
+def run_concat(op, inputs, fps, fp_out):
+    axis = int(op.attrs["axis"])
+    moved = [saturate(round_shift(a, fp - fp_out)) for a, fp in zip(inputs, fps)]
+    return np.concatenate(moved, axis=axis)
+
+
 def run_pool(op, x, fp_in, fp_out):
     kw, kh = _wh(op.attrs, "kernel", None)
     sw, sh = _wh(op.attrs, "stride", [1, 1])
@@ -510,6 +549,11 @@ def run_pool(op, x, fp_in, fp_out):
 
 def run_eltwise(op, inputs, fps, fp_out):
     kind = op.attrs.get("type", "ADD")
+    if kind == "MUL":
+        if len(inputs) != 2:
+            raise ValueError("%s: MUL of %d inputs" % (op.name, len(inputs)))
+        return saturate(round_shift(inputs[0] * inputs[1],
+                                    fps[0] + fps[1] - fp_out))
     if kind != "ADD":
         raise NotImplementedError("%s: eltwise type %s" % (op.name, kind))
     # sum a_i * 2^(fp_out - fp_i) over a common denominator 2^D
@@ -626,6 +670,19 @@ def execute(graph, inputs):
             if b is None:
                 fp_b = fp_in + fp_w
             out = run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
+        elif op.type == "depthwise-conv2d-fix":
+            x, fp_in = fetch(op, "input")
+            w, fp_w = fetch(op, "weights")
+            b, fp_b = fetch(op, "bias", required=False)
+            if w.ndim != 4:
+                raise ValueError("%s: weights %s" % (op.name, w.shape))
+            if b is None:
+                fp_b = fp_in + fp_w
+            out = run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
+        elif op.type == "concat-fix":
+            producers = op.args.get("input", [])
+            out = run_concat(op, [values[p] for p in producers],
+                             [fixpos[p] for p in producers], fp_out)
         elif op.type == "pool-fix":
             x, fp_in = fetch(op, "input")
             out = run_pool(op, x, fp_in, fp_out)

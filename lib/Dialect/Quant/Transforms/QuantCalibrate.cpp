@@ -6,10 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CalibrationData.h"
 #include "vai/Dialect/Quant/Passes.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
+#include "vai/Support/FileIO.h"
 #include "vai/Support/FixedPoint.h"
+#include "vai/Support/ImageLoader.h"
+#include "vai/Support/ProgressBar.h"
 
 namespace vai::quant {
 #define GEN_PASS_DEF_QUANTCALIBRATE
@@ -33,6 +37,51 @@ struct QuantCalibratePass
                           RoundMode::DpuRound);
   }
 
+  /// The JSON file's spec with the pass options laid over it.
+  bool buildPreprocessSpec(PreprocessSpec &spec, std::string &error) {
+    if (!preprocessPath.empty()) {
+      std::string text;
+      if (!readWholeFile(preprocessPath, text, error) ||
+          !parsePreprocessSpec(text, preprocessPath, spec, error))
+        return false;
+    }
+    if (!resize.empty())
+      spec.resize.assign(resize.begin(), resize.end());
+    if (!crop.empty())
+      spec.crop.assign(crop.begin(), crop.end());
+    if (!mean.empty())
+      spec.mean.assign(mean.begin(), mean.end());
+    if (!scale.empty())
+      spec.scale.assign(scale.begin(), scale.end());
+    if (!channelOrder.empty()) {
+      if (StringRef(channelOrder).equals_insensitive("bgr"))
+        spec.bgr = true;
+      else if (StringRef(channelOrder).equals_insensitive("rgb"))
+        spec.bgr = false;
+      else {
+        error = "channel-order must be rgb or bgr, not '" + channelOrder + "'";
+        return false;
+      }
+    }
+    if (!saveInputs.empty() && getOperation().getNumArguments() != 1) {
+      error = "save-inputs writes one .npy and needs a one-input function";
+      return false;
+    }
+    return true;
+  }
+
+  /// Concatenates `batch` to `all` along the image dimension.
+  static void appendImages(std::vector<FloatArray> &all,
+                           const FloatArray &batch) {
+    if (all.empty()) {
+      all.push_back(batch);
+      return;
+    }
+    all.front().shape[0] += batch.shape[0];
+    all.front().data.insert(all.front().data.end(), batch.data.begin(),
+                            batch.data.end());
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (method > 1) {
@@ -45,59 +94,72 @@ struct QuantCalibratePass
           << "quant-calibrate: no calibration data (option 'data')";
       return signalPassFailure();
     }
-    if (func.getNumArguments() != 1) {
-      func.emitError() << "quant-calibrate: expects a function with one input, "
-                          "got "
-                       << func.getNumArguments();
-      return signalPassFailure();
-    }
-    FloatArray data;
+    PreprocessSpec spec;
     std::string error;
-    if (!readNpyFloat(dataPath, data, error)) {
+    if (!buildPreprocessSpec(spec, error)) {
       func.emitError() << "quant-calibrate: " << error;
       return signalPassFailure();
     }
-    auto argType = cast<RankedTensorType>(func.getArgumentTypes()[0]);
-    if (data.rank() != size_t(argType.getRank()) || data.shape.empty() ||
-        data.shape[0] == 0) {
-      func.emitError() << "quant-calibrate: " << dataPath << " has rank "
-                       << data.rank() << " but the input " << argType
-                       << " needs rank " << argType.getRank()
-                       << " with at least one image";
+    std::unique_ptr<quant::CalibrationData> data =
+        quant::CalibrationData::open(func, dataPath, spec, error);
+    if (!data) {
+      func.emitError() << "quant-calibrate: " << error;
       return signalPassFailure();
     }
 
-    int64_t images = data.shape[0];
-    int64_t perImage = data.numElements() / images;
+    // vai_q: calib_iter batches of batch_size images.
+    int64_t images = data->numImages();
     int64_t batch = std::max<int64_t>(1, batchSize);
     int64_t batches = (images + batch - 1) / batch;
-    if (calibIter > 0)
+    if (calibIter > 0) {
+      if (int64_t(calibIter) > batches)
+        func.emitWarning() << "quant-calibrate: calib-iter="
+                           << unsigned(calibIter)
+                           << " with batch-size=" << batch << " asks for "
+                           << int64_t(calibIter) * batch << " images but "
+                           << dataPath << " holds " << images << "; running "
+                           << batches << " batches";
       batches = std::min<int64_t>(batches, calibIter);
+    }
 
     llvm::DenseMap<Operation *, std::vector<int>> positions;
-    std::vector<int> inputPositions;
+    std::vector<std::vector<int>> inputPositions(func.getNumArguments());
+    std::vector<FloatArray> fed;
     Interpreter interpreter(func);
+    ProgressBar progress("quant-calibrate", batches, "batches", "images");
     for (int64_t b = 0; b < batches; ++b) {
       int64_t first = b * batch, count = std::min(batch, images - first);
-      FloatArray slice;
-      slice.shape = data.shape;
-      slice.shape[0] = count;
-      slice.data.assign(data.data.begin() + first * perImage,
-                        data.data.begin() + (first + count) * perImage);
-      inputPositions.push_back(choosePosition(slice));
+      std::vector<FloatArray> inputs;
+      if (!data->loadBatch(first, count, inputs, error)) {
+        func.emitError() << "quant-calibrate: " << error;
+        return signalPassFailure();
+      }
+      std::vector<RuntimeValue> values;
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        inputPositions[i].push_back(choosePosition(inputs[i]));
+        if (!saveInputs.empty())
+          appendImages(fed, inputs[i]);
+        values.push_back(RuntimeValue::ofFloat(std::move(inputs[i])));
+      }
       auto observe = [&](Operation *op, ArrayRef<RuntimeValue> results) {
         if (op->getDialect() == op->getContext()->getLoadedDialect("tfg") &&
             !isa<tfg::ConstOp>(op) && results.size() == 1)
           positions[op].push_back(choosePosition(results[0].floats));
       };
-      if (failed(interpreter.run({RuntimeValue::ofFloat(std::move(slice))},
-                                 observe)))
+      if (failed(interpreter.run(values, observe)))
         return signalPassFailure();
+      progress.update(b + 1, first + count);
+    }
+    if (!saveInputs.empty() && !writeNpy(saveInputs, fed.front(), error)) {
+      func.emitError() << "quant-calibrate: " << error;
+      return signalPassFailure();
     }
 
     Builder builder(&getContext());
-    func.setArgAttr(0, quant::kFixPointAttr,
-                    builder.getI32IntegerAttr(modeOfPositions(inputPositions)));
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.setArgAttr(
+          i, quant::kFixPointAttr,
+          builder.getI32IntegerAttr(modeOfPositions(inputPositions[i])));
     for (auto &[op, list] : positions)
       op->setAttr(quant::kFixPointAttr,
                   builder.getI32IntegerAttr(modeOfPositions(list)));

@@ -98,6 +98,16 @@ private:
                 function_ref<Value(Value, Value, Value, Type)> build);
 
   LogicalResult quantizeOp(Operation *op);
+  /// A quantized operand, or a float constant quantized at its own position.
+  FailureOr<Value> operandOrConstant(Operation *user, Value floatValue) {
+    if (floatValue.getDefiningOp<tfg::ConstOp>()) {
+      auto values = tfg::getConstantFloats(floatValue);
+      if (!values)
+        return user->emitError() << "expects a float constant operand";
+      return quantizeConstant(user, floatValue, positionOf(*values));
+    }
+    return lookup(user, floatValue);
+  }
 
   func::FuncOp func;
   OpBuilder builder;
@@ -284,8 +294,70 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                                                     Nonlinear::none))
                 .getResult();
           })
+          .Case([&](tfg::DepthwiseConv2DOp conv) -> FailureOr<Value> {
+            auto output = calibrated(op);
+            auto input = lookup(op, conv.getInput());
+            if (failed(output) || failed(input))
+              return failure();
+            return quantizeLayer(
+                op, *input, conv.getFilter(), conv.getBias(), *output,
+                [&](Value in, Value w, Value b, Type type) {
+                  return DepthwiseConv2DOp::create(
+                             builder, loc, type, in, w, b,
+                             conv.getStridesAttr(), conv.getDilationsAttr(),
+                             conv.getPadAttr(),
+                             nonlinearAttr(conv.getActivation()))
+                      .getResult();
+                });
+          })
+          .Case([&](tfg::ConcatOp concat) -> FailureOr<Value> {
+            // The DPU concatenates equal positions: the output takes the
+            // coarsest input's, so aligning the others only drops bits.
+            SmallVector<Value> inputs;
+            int position = std::numeric_limits<int>::max();
+            for (Value v : concat.getInputs()) {
+              auto q = lookup(op, v);
+              if (failed(q))
+                return failure();
+              inputs.push_back(*q);
+              position = std::min(position, getFixType(*q).getFixPoint());
+            }
+            return ConcatOp::create(builder, loc,
+                                    fixTensor(concat.getType(), position),
+                                    inputs, concat.getAxisAttr())
+                .getResult();
+          })
+          .Case([&](tfg::MulOp mul) -> FailureOr<Value> {
+            auto output = calibrated(op);
+            auto lhs = operandOrConstant(op, mul.getLhs());
+            auto rhs = operandOrConstant(op, mul.getRhs());
+            if (failed(output) || failed(lhs) || failed(rhs))
+              return failure();
+            // A constant (which may broadcast) goes second.
+            if (lhs->getDefiningOp<ConstOp>() && !rhs->getDefiningOp<ConstOp>())
+              std::swap(*lhs, *rhs);
+            int product =
+                getFixType(*lhs).getFixPoint() + getFixType(*rhs).getFixPoint();
+            int position = std::clamp(*output, product - kMaxShiftCut, product);
+            return MulOp::create(builder, loc,
+                                 fixTensor(mul.getType(), position), *lhs, *rhs)
+                .getResult();
+          })
           .Case([&](tfg::IdentityOp identity) {
             return lookup(op, identity.getInput());
+          })
+          .Case([&](tfg::ReshapeOp reshape) -> FailureOr<Value> {
+            // reshape-fix moves no values: the input's position is kept
+            // (ONNX imports reshape NCHW inputs with one channel, Flatten).
+            auto input = lookup(op, reshape.getInput());
+            if (failed(input))
+              return failure();
+            return ReshapeOp::create(
+                       builder, loc,
+                       fixTensor(reshape.getType(),
+                                 getFixType(*input).getFixPoint()),
+                       *input)
+                .getResult();
           })
           .Case([&](tfg::FusedBatchNormOp) -> FailureOr<Value> {
             return op->emitError()

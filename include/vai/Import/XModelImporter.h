@@ -1,0 +1,42 @@
+//===- XModelImporter.h - Quantized XIR graphs to quant ---------*- C++ -*-===//
+//
+// Reads an .xmodel in XIR's "fix" form -- float ops (conv2d, relu, ...) with
+// `fix` ops carrying bit_width / fix_point / if_signed / round_mode between
+// them, as vai_q_pytorch writes a quantized model -- into a module the
+// fix-form writer (vai/Export/XModelFixForm.h) writes back op for op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef VAI_IMPORT_XMODELIMPORTER_H
+#define VAI_IMPORT_XMODELIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace vai {
+
+/// Imports the XIR graph in `bytes` (read from `fileName`) as a module with
+/// one function `@main`:
+/// - `data` ops become the arguments (`tfg.name`, their attributes in
+///   `xir.attrs`);
+/// - a float `const` read only by a `fix` whose values are exactly integers
+///   at that fix point becomes `quant.const` (int8 values, the fix point in
+///   the `!quant.fix` type, XIR's own layout, e.g. OHWI weights);
+/// - any other `fix` becomes `quant.quantize`;
+/// - every other op becomes `tfg.node "xir" "<op_type>"`, carrying its
+///   attributes verbatim (`attrs`), its input argument names
+///   (`xir.args`, `xir.arg_sizes`) and anything of its output tensor the
+///   result type does not say (`xir.tensor`).
+/// Graph attributes, the subgraph tree and the op definitions are kept on
+/// the module (`xir.graph_name`, `xir.graph_attrs`, `xir.subgraphs`,
+/// `xir.op_defs`). The function returns the graph's `return_ops`. Errors
+/// (unreadable file, duplicate op names, inputs naming no op, cycles) are
+/// emitted naming the file and op; returns null after any error.
+mlir::OwningOpRef<mlir::ModuleOp> importXModel(llvm::StringRef bytes,
+                                               llvm::StringRef fileName,
+                                               mlir::MLIRContext *context);
+
+} // namespace vai
+
+#endif // VAI_IMPORT_XMODELIMPORTER_H

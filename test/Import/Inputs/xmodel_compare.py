@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Independent checks of xmodel files, through `protoc --decode`.
+
+  xmodel_compare.py --protoc P --proto X.proto A.xmodel B.xmodel
+      Compares two xmodels op by op (type, every attribute with its kind,
+      input wiring, output tensor), plus graph attributes, the subgraph tree
+      and the op definitions. Prints the counts compared; exits 1 on the
+      first difference.
+
+  xmodel_compare.py --protoc P --proto X.proto --const-checks A.xmodel
+      Prints FileCheck lines for the quant.const ops the importer must make
+      from A: for each float `const` read by one `fix`, its values times
+      2^fix_point as integers (computed here with NumPy).
+"""
+import argparse
+import subprocess
+import sys
+
+import numpy as np
+
+
+def unescape(s):
+    """Bytes of a protobuf text-format string literal (without quotes)."""
+    out = bytearray()
+    i = 0
+    simple = {'n': 10, 't': 9, 'r': 13, '"': 34, "'": 39, '\\': 92,
+              'a': 7, 'b': 8, 'f': 12, 'v': 11, '?': 63}
+    raw = s.encode('utf-8')
+    while i < len(raw):
+        c = raw[i]
+        if c != 92:
+            out.append(c)
+            i += 1
+            continue
+        n = chr(raw[i + 1])
+        if n in simple:
+            out.append(simple[n])
+            i += 2
+        elif n in '01234567':
+            j = i + 1
+            while j < len(raw) and j < i + 4 and chr(raw[j]) in '01234567':
+                j += 1
+            out.append(int(raw[i + 1:j], 8) & 0xFF)
+            i = j
+        elif n == 'x':
+            j = i + 2
+            while j < len(raw) and j < i + 4 and chr(raw[j]) in '0123456789abcdefABCDEF':
+                j += 1
+            out.append(int(raw[i + 2:j], 16))
+            i = j
+        else:
+            raise ValueError('bad escape \\' + n)
+    return bytes(out)
+
+
+def parse(text):
+    """protoc text output -> nested lists of (field, value) pairs."""
+    root = []
+    stack = [root]
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line == '}':
+            stack.pop()
+            continue
+        if line.endswith('{'):
+            child = []
+            stack[-1].append((line[:-1].strip().rstrip(':'), child))
+            stack.append(child)
+            continue
+        key, value = line.split(':', 1)
+        value = value.strip()
+        if value.startswith('"'):
+            value = unescape(value[1:-1])
+        stack[-1].append((key, value))
+    assert len(stack) == 1, 'unbalanced braces'
+    return root
+
+
+def decode(protoc, proto, path):
+    import os
+    with open(path, 'rb') as f:
+        res = subprocess.run(
+            [protoc, '-I' + os.path.dirname(proto),
+             '--decode=serial_v2.Graph', proto],
+            stdin=f, capture_output=True)
+    if res.returncode:
+        sys.exit('%s: protoc cannot decode: %s' % (path, res.stderr.decode()))
+    return parse(res.stdout.decode('utf-8', 'surrogateescape'))
+
+
+def fields(msg, name):
+    return [v for k, v in msg if k == name]
+
+
+def one(msg, name, default=b''):
+    vals = fields(msg, name)
+    return vals[0] if vals else default
+
+
+def attr_map(msg, name):
+    """A protobuf map field -> {key: value message}."""
+    out = {}
+    for entry in fields(msg, name):
+        out[one(entry, 'key').decode()] = one(entry, 'value', [])
+    return out
+
+
+def fail(what):
+    print('MISMATCH:', what)
+    sys.exit(1)
+
+
+def compare(a, b):
+    if one(a, 'graph_name') != one(b, 'graph_name'):
+        fail('graph_name')
+    ops_a = {one(o, 'op_name').decode(): o for o in fields(a, 'op_node')}
+    ops_b = {one(o, 'op_name').decode(): o for o in fields(b, 'op_node')}
+    if len(ops_a) != len(fields(a, 'op_node')):
+        fail('duplicate op names in the first file')
+    if set(ops_a) != set(ops_b):
+        fail('op sets differ: only first %s, only second %s' % (
+            sorted(set(ops_a) - set(ops_b))[:5],
+            sorted(set(ops_b) - set(ops_a))[:5]))
+    n_attrs = n_fix = n_args = n_tensors = 0
+    weight_bytes = 0
+    types = {}
+    for name, oa in ops_a.items():
+        ob = ops_b[name]
+        ta = one(oa, 'op_type').decode()
+        if ta != one(ob, 'op_type').decode():
+            fail('%s: op_type' % name)
+        types[ta] = types.get(ta, 0) + 1
+        aa, ab = attr_map(oa, 'op_attr'), attr_map(ob, 'op_attr')
+        if set(aa) != set(ab):
+            fail('%s: attribute names %s vs %s' % (name, sorted(aa), sorted(ab)))
+        for key in aa:
+            if aa[key] != ab[key]:  # includes which AttrValue kind is set
+                fail('%s: attribute %s' % (name, key))
+            n_attrs += 1
+        if ta == 'fix':
+            for key in ('fix_point', 'bit_width', 'if_signed', 'round_mode'):
+                if key not in aa:
+                    fail('%s: fix without %s' % (name, key))
+            n_fix += 1
+        if ta == 'const':
+            data = one(aa['data'], 'bytes_value', [])
+            weight_bytes += len(one(data, 'value'))
+        if fields(oa, 'args') != fields(ob, 'args'):
+            fail('%s: inputs' % name)
+        n_args += sum(len(fields(arg, 'arg_ops')) for arg in fields(oa, 'args'))
+        if one(oa, 'output_tensor', []) != one(ob, 'output_tensor', []):
+            fail('%s: output tensor' % name)
+        n_tensors += 1
+    for field in ('graph_attr', 'subg_root', 'op_defs'):
+        if fields(a, field) != fields(b, field):
+            fail(field)
+    same_order = [one(o, 'op_name') for o in fields(a, 'op_node')] == \
+        [one(o, 'op_name') for o in fields(b, 'op_node')]
+    print('ops: %d (%s)' % (len(ops_a), ', '.join(
+        '%s %d' % kv for kv in sorted(types.items()))))
+    print('attributes: %d' % n_attrs)
+    print('fix ops: %d (fix_point, bit_width, if_signed, round_mode)' % n_fix)
+    print('input edges: %d' % n_args)
+    print('output tensors: %d' % n_tensors)
+    print('const data bytes: %d' % weight_bytes)
+    print('graph attrs: %d, op_defs: %d, subgraphs: %d' % (
+        len(fields(a, 'graph_attr')), len(fields(a, 'op_defs')),
+        len(fields(a, 'subg_root'))))
+    print('op order identical: %s' % same_order)
+    print('EQUAL')
+
+
+def const_checks(g):
+    ops = fields(g, 'op_node')
+    by_name = {one(o, 'op_name').decode(): o for o in ops}
+    uses = {}
+    for o in ops:
+        for arg in fields(o, 'args'):
+            for src in fields(arg, 'arg_ops'):
+                uses[src.decode()] = uses.get(src.decode(), 0) + 1
+    count = 0
+    for fix in ops:
+        if one(fix, 'op_type') != b'fix':
+            continue
+        src = one(one(fix, 'args', []), 'arg_ops').decode()
+        c = by_name[src]
+        if one(c, 'op_type') != b'const' or uses[src] != 1:
+            continue
+        attrs = attr_map(fix, 'op_attr')
+        fp = int(one(attrs['fix_point'], 'int32_value'))
+        data = one(one(attr_map(c, 'op_attr')['data'], 'bytes_value', []),
+                   'value')
+        values = np.frombuffer(data, dtype='<f4').astype(np.float64) * 2.0**fp
+        q = np.round(values)
+        assert np.all(q == values) and q.min() >= -128 and q.max() <= 127
+        dims = [int(d) for d in fields(one(c, 'output_tensor', []), 'tensor_dim')]
+        count += 1
+        # Small constants are printed element by element; check their values.
+        if q.size <= 100:
+            body = ', '.join('%d' % v for v in q)
+            if len(dims) > 1 or q.size == 1:
+                body = None
+            if body is not None:
+                print('CHECK-DAG: quant.const dense<[%s]> : tensor<%dxi8> '
+                      '{xir.const_name = "%s"} -> '
+                      'tensor<%dx!quant.fix<s8, %d>>' % (
+                          body, q.size, src, q.size, fp))
+    print('# %d const + fix pairs' % count)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--protoc', required=True)
+    p.add_argument('--proto', required=True)
+    p.add_argument('--const-checks', action='store_true')
+    p.add_argument('files', nargs='+')
+    args = p.parse_args()
+    graphs = [decode(args.protoc, args.proto, f) for f in args.files]
+    if args.const_checks:
+        const_checks(graphs[0])
+    else:
+        compare(graphs[0], graphs[1])
+
+
+if __name__ == '__main__':
+    main()
