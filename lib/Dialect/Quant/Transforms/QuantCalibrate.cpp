@@ -85,7 +85,8 @@ struct QuantCalibratePass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (method > 1) {
-      func.emitError() << "quant-calibrate: method " << method
+      func.emitError() << "quant-calibrate: method "
+                       << static_cast<unsigned>(method)
                        << " is not supported (0 = non-overflow, 1 = min-diffs)";
       return signalPassFailure();
     }
