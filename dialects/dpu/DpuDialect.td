@@ -14,8 +14,9 @@ def Dpu_Dialect : Dialect {
     After `dpu-partition` a function is a sequence of `dpu.subgraph` ops,
     each the unit XIR calls a subgraph: a `DPU` kernel executed by the
     accelerator, or a `CPU` fallback. Inside a DPU subgraph every layer is
-    one engine op (`dpu.conv` on the convolution engine, `dpu.pool` on the
-    pooling/ALU engine, `dpu.elew` on the elementwise engine) carrying the
+    one engine op (`dpu.conv` on the convolution engine, `dpu.pool` and
+    `dpu.dwconv` on the pooling/ALU engine, `dpu.elew` and `dpu.elew_mul` on
+    the elementwise engine, `dpu.concat` by the save engine) carrying the
     hardware's view of the layer: explicit shifts, kernel, stride, padding.
     Later stages tile these into instructions (LOAD, CONV, SAVE, ...).
 

@@ -116,4 +116,61 @@ def Dpu_ElewOp : Dpu_Op<"elew", [Pure, Commutative]> {
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
+def Dpu_DwConvOp : Dpu_Op<"dwconv", [Pure]> {
+  let summary = "One depthwise layer on the ALU engine";
+  let description = [{
+    `quant.depthwise_conv2d` with channel multiplier 1 (weights
+    `[kh, kw, C, 1]`) as the ALU engine executes it; `shift_cut` and
+    `shift_bias` as for `dpu.conv`.
+
+    ```mlir
+    %y = dpu.dwconv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu6>,
+           shift_cut = 8 : si32, shift_bias = 0 : si32} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$input, Dpu_FixTensor:$weights,
+      Optional<Dpu_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad, Quant_NonlinearAttr:$nonlinear,
+      SI32Attr:$shift_cut, SI32Attr:$shift_bias);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dpu_ElewMulOp : Dpu_Op<"elew_mul", [Pure]> {
+  let summary = "One layer on the elementwise engine (mult)";
+  let description = [{
+    `quant.mul`: two feature maps of one shape, or `rhs` a per-channel
+    scale `1 x ... x 1 x C`.
+
+    ```mlir
+    %y = dpu.elew_mul %a, %s : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$lhs, Dpu_FixTensor:$rhs);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dpu_ConcatOp : Dpu_Op<"concat", [Pure]> {
+  let summary = "Channel concatenation by the save engine";
+  let description = [{
+    `quant.concat` along the channel (last) axis: each input is written at
+    its channel offset of the output.
+
+    ```mlir
+    %y = dpu.concat %a, %b {axis = 3 : i64} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Variadic<Dpu_FixTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // VAI_DPU_OPS

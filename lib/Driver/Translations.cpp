@@ -3,8 +3,10 @@
 #include "vai/Driver/Translations.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "vai/Driver/Inspect.h"
+#include "vai/Driver/QuantDump.h"
 #include "vai/Driver/Registration.h"
 #include "vai/Export/GraphDefExporter.h"
 #include "vai/Export/OnnxExporter.h"
@@ -80,6 +82,66 @@ llvm::cl::opt<bool> xmodelFixForm(
                    "and fix ops, as --import-xmodel reads) instead of a "
                    "compiled graph; implied for modules --import-xmodel "
                    "made"));
+
+llvm::cl::opt<std::string> dumpDir(
+    "dump-dir", llvm::cl::cat(category), llvm::cl::value_desc("dir"),
+    llvm::cl::desc("quant-dump: the directory to write into (required)"));
+llvm::cl::opt<std::string> floatModule(
+    "float-module", llvm::cl::cat(category), llvm::cl::value_desc("f.mlir"),
+    llvm::cl::desc("quant-report: the float (tfg) module the quantized one "
+                   "came from, printed with --mlir-print-debuginfo"));
+
+/// @main of `op` and its --input tensors, for quant-dump/-report.
+func::FuncOp mainAndInputs(Operation *op, std::vector<FloatArray> &inputs) {
+  auto module = dyn_cast<ModuleOp>(op);
+  auto func = module ? module.lookupSymbol<func::FuncOp>("main") : nullptr;
+  if (!func) {
+    op->emitError() << "no function @main to run";
+    return nullptr;
+  }
+  if (inputNpy.size() != func.getNumArguments()) {
+    func.emitError() << "the function takes " << func.getNumArguments()
+                     << " inputs but --input names " << inputNpy.size();
+    return nullptr;
+  }
+  inputs.resize(inputNpy.size());
+  std::string error;
+  for (auto [path, input] : llvm::zip(inputNpy, inputs))
+    if (!readNpyFloat(path, input, error)) {
+      func.emitError() << error;
+      return nullptr;
+    }
+  return func;
+}
+
+LogicalResult quantDump(Operation *op, llvm::raw_ostream &os) {
+  if (dumpDir.empty())
+    return op->emitError() << "quant-dump needs --dump-dir";
+  std::vector<FloatArray> inputs;
+  func::FuncOp func = mainAndInputs(op, inputs);
+  if (!func)
+    return failure();
+  return dumpQuantized(func, inputs, dumpDir, os);
+}
+
+LogicalResult quantReport(Operation *op, llvm::raw_ostream &os) {
+  if (floatModule.empty())
+    return op->emitError() << "quant-report needs --float-module";
+  std::vector<FloatArray> inputs;
+  func::FuncOp func = mainAndInputs(op, inputs);
+  if (!func)
+    return failure();
+  OwningOpRef<ModuleOp> floatOp =
+      parseSourceFile<ModuleOp>(floatModule, op->getContext());
+  if (!floatOp)
+    return op->emitError() << "quant-report: cannot read the float module '"
+                           << floatModule << "'";
+  auto floatFunc = floatOp->lookupSymbol<func::FuncOp>("main");
+  if (!floatFunc)
+    return op->emitError() << "quant-report: '" << floatModule
+                           << "' has no function @main";
+  return reportQuantization(floatFunc, func, inputs, os);
+}
 
 /// Runs @main of `op` on the --input tensors and writes one result.
 LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
@@ -338,6 +400,18 @@ void registerAllTranslations() {
       [](Operation *op, llvm::raw_ostream &os) {
         return interpret(op, os, true);
       },
+      dialects);
+  TranslateFromMLIRRegistration quantDumpTranslation(
+      "quant-dump",
+      "run the fixed-point interpreter on --input and write every node's "
+      "int8 and float result into --dump-dir (vai_q_tensorflow dump names)",
+      [](Operation *op, llvm::raw_ostream &os) { return quantDump(op, os); },
+      dialects);
+  TranslateFromMLIRRegistration quantReportTranslation(
+      "quant-report",
+      "per-layer SQNR (dB) of a quantized module against --float-module "
+      "on --input, nodes matched by name",
+      [](Operation *op, llvm::raw_ostream &os) { return quantReport(op, os); },
       dialects);
 }
 

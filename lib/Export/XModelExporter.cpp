@@ -264,7 +264,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
-          .Case([&](quant::DepthwiseConv2DOp c) {
+          .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto c) {
             // Weights leave as const-fix [M, kh, kw, C], XIR's depthwise
             // layout (channel_multiplier first), by the generic HWIO->OHWI.
             auto w = cast<RankedTensorType>(c.getWeights().getType());
@@ -291,7 +291,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
-          .Case([&](quant::MulOp m) {
+          .Case<quant::MulOp, dpu::ElewMulOp>([&](auto m) {
             XOp &x = addOp(op, "eltwise-fix", m.getResult(), device);
             x.attrs["type"] = XAttr::string("MUL");
             x.attrs["nonlinear"] = XAttr::string("NONE");
@@ -301,7 +301,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
-          .Case([&](quant::ConcatOp c) {
+          .Case<quant::ConcatOp, dpu::ConcatOp>([&](auto c) {
             XOp &x = addOp(op, "concat-fix", c.getResult(), device);
             x.attrs["axis"] = XAttr::int32(int32_t(c.getAxis()));
             std::vector<std::string> inputs;

@@ -4,7 +4,10 @@
 // (../shared/data/xilinx/voxelnet_quantized.xmodel): `data` (data_type,
 // shape), `const` (data: little-endian float32 bytes, data_type "float32",
 // shape), `fix` (bit_width, fix_point, if_signed, round_mode); every tensor
-// FLOAT32.
+// FLOAT32. Our quant ops become the float ops of the op definitions stored in
+// that file (conv2d weights [O, kh, kw, I]; kernel, stride and dilation
+// {w, h}; pad {left, right, top, bottom}); activations are ops of their own
+// (conv2d -> relu -> fix there), the output position a `fix` after them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +60,12 @@ private:
                           DictionaryAttr extras);
   void addFix(XOp &op, quant::FixType fix);
   LogicalResult writeOp(Operation *op);
+  LogicalResult writeComputeOp(Operation *op, const std::string &locName);
+  XOp &addFloatOp(const std::string &locName, StringRef type, Value result);
+  void addInputs(XOp &x, StringRef argName, ValueRange values);
+  std::string addNonlinear(std::string producer, quant::Nonlinear n,
+                           Value result);
+  void addOutputFix(std::string producer, Value result);
   LogicalResult decodeSubgraph(Operation *where, DictionaryAttr dict,
                                proto::XSubgraph &out);
   LogicalResult decodeOpDef(Operation *where, DictionaryAttr dict,
@@ -128,43 +137,83 @@ LogicalResult Writer::writeOp(Operation *op) {
       constName = uniqueName(locName, "const");
       fixName = uniqueName(constName + "_fix", "fix");
     }
+    // Convolution weights: ours are HWIO (depthwise [kh, kw, C, M]), XIR's
+    // conv2d and depthwise-conv2d read [O, kh, kw, I] (their op_defs).
+    unsigned weightUses = 0, uses = 0;
+    for (OpOperand &use : c.getResult().getUses()) {
+      ++uses;
+      Operation *user = use.getOwner();
+      if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp>(user) &&
+          use.getOperandNumber() == 1)
+        ++weightUses;
+    }
+    if (weightUses && weightUses != uses)
+      return op->emitError() << "cannot be written in XIR's quantized form: "
+                                "convolution weights also read as another "
+                                "operand need two layouts";
+    bool toOHWI = weightUses && c.getType().getRank() == 4;
     XOp &x = addOp(constName, "const");
-    auto values = c.getValue().getValues<APInt>();
+    SmallVector<int64_t> q;
+    for (const APInt &v : c.getValue().getValues<APInt>())
+      q.push_back(fix.getIsSigned() ? v.getSExtValue()
+                                    : int64_t(v.getZExtValue()));
+    std::vector<int64_t> dims = dimsOf(c.getType());
+    if (toOHWI) {
+      int64_t kh = dims[0], kw = dims[1], ci = dims[2], co = dims[3];
+      SmallVector<int64_t> t(q.size());
+      for (int64_t h = 0; h < kh; ++h)
+        for (int64_t w = 0; w < kw; ++w)
+          for (int64_t i = 0; i < ci; ++i)
+            for (int64_t o = 0; o < co; ++o)
+              t[((o * kh + h) * kw + w) * ci + i] =
+                  q[((h * kw + w) * ci + i) * co + o];
+      q = std::move(t);
+      dims = {co, kh, kw, ci};
+    }
     std::string bytes;
-    bytes.reserve(size_t(c.getValue().getNumElements()) * 4);
-    for (const APInt &v : values) {
-      int64_t q =
-          fix.getIsSigned() ? v.getSExtValue() : int64_t(v.getZExtValue());
-      float f = float(std::ldexp(double(q), -fix.getFixPoint()));
+    bytes.reserve(q.size() * 4);
+    for (int64_t v : q) {
+      float f = float(std::ldexp(double(v), -fix.getFixPoint()));
       char raw[4];
       std::memcpy(raw, &f, 4); // little-endian hosts only
       bytes.append(raw, 4);
     }
-    std::vector<int64_t> dims = dimsOf(c.getType());
     x.attrs["data"] = XAttr::bytes(std::move(bytes));
     x.attrs["data_type"] = XAttr::string("float32");
     x.attrs["shape"] = XAttr::int32Vec(dims);
-    if (failed(setTensor(op, x, c.getType(), {})))
+    Type tensorType = c.getType();
+    if (toOHWI)
+      tensorType = c.getType().clone(ArrayRef<int64_t>(dims));
+    if (failed(setTensor(op, x, tensorType, {})))
       return failure();
     XOp &f = addOp(fixName, "fix");
     addFix(f, fix);
     f.args.push_back({"input", {constName}});
     names[c.getResult()] = fixName;
-    return setTensor(op, f, c.getType(), {});
+    return setTensor(op, f, tensorType, {});
   }
   if (auto q = dyn_cast<quant::QuantizeOp>(op)) {
+    // Named like vai_q's `<input>_fix` when the location names nothing new
+    // (our quantize carries the name of the input it reads).
+    std::string input = names.lookup(q.getInput());
+    if (locName.empty() || used.contains(locName))
+      locName = input + "_fix";
     XOp &x = addOp(uniqueName(locName, "fix"), "fix");
     addFix(x, quant::getFixType(q.getResult()));
-    x.args.push_back({"input", {names.lookup(q.getInput())}});
+    x.args.push_back({"input", {input}});
     names[q.getResult()] = x.name;
     return setTensor(op, x, q.getType(), {});
   }
+  if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp, quant::MatMulOp,
+          quant::MaxPoolOp, quant::AvgPoolOp, quant::AddOp, quant::MulOp,
+          quant::ConcatOp, quant::ReshapeOp, quant::DequantizeOp>(op))
+    return writeComputeOp(op, locName);
   auto node = dyn_cast<tfg::NodeOp>(op);
   if (!node || node.getFramework() != "xir")
     return op->emitError()
            << "cannot be written in XIR's quantized form: no XIR op for '"
            << op->getName()
-           << "' (written: quant.const, quant.quantize, tfg.node \"xir\")";
+           << "' (written: the quant ops and tfg.node \"xir\")";
   if (node.getNumResults() != 1)
     return op->emitError() << "an XIR op has exactly one output tensor, this "
                            << node.getOpType() << " has "
@@ -202,6 +251,147 @@ LogicalResult Writer::writeOp(Operation *op) {
   names[node.getResult(0)] = x.name;
   return setTensor(op, x, node.getResult(0).getType(),
                    op->getAttrOfType<DictionaryAttr>("xir.tensor"));
+}
+
+/// A float op named after the quant op, with \p result's shape.
+XOp &Writer::addFloatOp(const std::string &locName, StringRef type,
+                        Value result) {
+  XOp &x = addOp(uniqueName(locName, type), type);
+  for (int64_t d : dimsOf(result.getType()))
+    x.outputTensor.dims.push_back(int32_t(d));
+  x.outputTensor.dataType = int32_t(proto::XDataType::Float);
+  x.outputTensor.bitWidth = 32;
+  return x;
+}
+
+void Writer::addInputs(XOp &x, StringRef argName, ValueRange values) {
+  x.args.push_back({argName.str(), {}});
+  for (Value v : values)
+    x.args.back().argOps.push_back(names.lookup(v));
+}
+
+/// XIR's float graphs apply activations as ops of their own (voxelnet:
+/// conv2d -> relu -> fix); returns the op the output fix reads.
+std::string Writer::addNonlinear(std::string producer, quant::Nonlinear n,
+                                 Value result) {
+  const char *type = nullptr;
+  switch (n) {
+  case quant::Nonlinear::none:
+    return producer;
+  case quant::Nonlinear::relu:
+    type = "relu";
+    break;
+  case quant::Nonlinear::relu6:
+    type = "relu6";
+    break;
+  case quant::Nonlinear::leaky_relu:
+    type = "leaky-relu";
+    break;
+  }
+  XOp &x = addFloatOp(producer + "_" + type, type, result);
+  if (n == quant::Nonlinear::leaky_relu)
+    x.attrs["alpha"] = XAttr::float32(26.0f / 256.0f); // DESIGN.md §5
+  x.args.push_back({"input", {producer}});
+  return x.name;
+}
+
+/// The `fix` carrying \p result's position, named `<producer>_fix` as
+/// vai_q names them.
+void Writer::addOutputFix(std::string producer, Value result) {
+  XOp &f = addFloatOp(producer + "_fix", "fix", result);
+  addFix(f, quant::getFixType(result));
+  f.args.push_back({"input", {producer}});
+  names[result] = f.name;
+}
+
+/// [top, bottom, left, right] (ours) -> XIR's {left, right, top, bottom};
+/// kernel, stride and dilation go {w, h}.
+static XAttr padAttr(ArrayRef<int64_t> p) {
+  return XAttr::int32Vec({p[2], p[3], p[0], p[1]});
+}
+static XAttr whAttr(ArrayRef<int64_t> hw) {
+  return XAttr::int32Vec({hw[1], hw[0]});
+}
+
+LogicalResult Writer::writeComputeOp(Operation *op,
+                                     const std::string &locName) {
+  if (auto dq = dyn_cast<quant::DequantizeOp>(op)) {
+    // The fix form has no dequantize: the producing `fix` is the output.
+    names[dq.getResult()] = names.lookup(dq.getInput());
+    return success();
+  }
+  Value result = op->getResult(0);
+  std::string last;
+  auto conv = [&](auto c, StringRef type, bool depthwise) {
+    auto w = cast<RankedTensorType>(c.getWeights().getType());
+    XOp &x = addFloatOp(locName, type, result);
+    x.attrs["kernel"] = XAttr::int32Vec({w.getDimSize(1), w.getDimSize(0)});
+    x.attrs["stride"] = whAttr(c.getStrides());
+    x.attrs["dilation"] = whAttr(c.getDilations());
+    x.attrs["pad_mode"] = XAttr::string("FLOOR");
+    x.attrs["pad"] = padAttr(c.getPad());
+    if (!depthwise) { // voxelnet's conv2d carries these too
+      x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+      x.attrs["group"] = XAttr::int32(1);
+      x.attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
+      x.attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
+    }
+    addInputs(x, "input", c.getInput());
+    addInputs(x, "weights", c.getWeights());
+    if (c.getBias())
+      addInputs(x, "bias", c.getBias());
+    last = addNonlinear(x.name, c.getNonlinear(), result);
+  };
+  auto pool = [&](auto p, StringRef type) -> XOp & {
+    XOp &x = addFloatOp(locName, type, result);
+    x.attrs["kernel"] = whAttr(p.getKernel());
+    x.attrs["stride"] = whAttr(p.getStrides());
+    x.attrs["pad_mode"] = XAttr::string("FLOOR");
+    x.attrs["pad"] = padAttr(p.getPad());
+    addInputs(x, "input", p.getInput());
+    last = x.name;
+    return x;
+  };
+  if (auto c = dyn_cast<quant::Conv2DOp>(op)) {
+    conv(c, "conv2d", false);
+  } else if (auto c = dyn_cast<quant::DepthwiseConv2DOp>(op)) {
+    conv(c, "depthwise-conv2d", true);
+  } else if (auto m = dyn_cast<quant::MatMulOp>(op)) {
+    // XIR's matmul: input[0] x input[1] (+ bias), weights stay [K, N].
+    XOp &x = addFloatOp(locName, "matmul", result);
+    x.attrs["transpose_a"] = XAttr::boolean(false);
+    x.attrs["transpose_b"] = XAttr::boolean(false);
+    addInputs(x, "input", ArrayRef<Value>{m.getInput(), m.getWeights()});
+    if (m.getBias())
+      addInputs(x, "bias", m.getBias());
+    last = addNonlinear(x.name, m.getNonlinear(), result);
+  } else if (auto p = dyn_cast<quant::MaxPoolOp>(op)) {
+    pool(p, "maxpool2d");
+  } else if (auto p = dyn_cast<quant::AvgPoolOp>(op)) {
+    XOp &x = pool(p, "avgpool2d");
+    x.attrs["count_include_pad"] = XAttr::boolean(true);
+    x.attrs["count_include_invalid"] = XAttr::boolean(true);
+  } else if (auto a = dyn_cast<quant::AddOp>(op)) {
+    XOp &x = addFloatOp(locName, "add", result);
+    addInputs(x, "input", ArrayRef<Value>{a.getLhs(), a.getRhs()});
+    last = addNonlinear(x.name, a.getNonlinear(), result);
+  } else if (auto m = dyn_cast<quant::MulOp>(op)) {
+    XOp &x = addFloatOp(locName, "mul", result);
+    addInputs(x, "input", ArrayRef<Value>{m.getLhs(), m.getRhs()});
+    last = x.name;
+  } else if (auto c = dyn_cast<quant::ConcatOp>(op)) {
+    XOp &x = addFloatOp(locName, "concat", result);
+    x.attrs["axis"] = XAttr::int32(int32_t(c.getAxis()));
+    addInputs(x, "input", c.getInputs());
+    last = x.name;
+  } else if (auto r = dyn_cast<quant::ReshapeOp>(op)) {
+    XOp &x = addFloatOp(locName, "reshape", result);
+    x.attrs["shape"] = XAttr::int32Vec(dimsOf(r.getType()));
+    addInputs(x, "input", r.getInput());
+    last = x.name;
+  }
+  addOutputFix(last, result);
+  return success();
 }
 
 LogicalResult Writer::decodeSubgraph(Operation *where, DictionaryAttr dict,

@@ -573,7 +573,7 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
             op, o.getInput(), o.getWeights(), o.getBias(),
             convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
-      .Case([&](quant::DepthwiseConv2DOp o) {
+      .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto o) {
         Requant rq =
             makeRequant(fix(o.getInput()), fix(o.getWeights()),
                         o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
@@ -589,7 +589,7 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
         return success();
       })
-      .Case([&](quant::MulOp o) {
+      .Case<quant::MulOp, dpu::ElewMulOp>([&](auto o) {
         Int8Array result;
         if (failed(check(op, mulFix(q(o.getLhs()), fix(o.getLhs()),
                                     q(o.getRhs()), fix(o.getRhs()),
@@ -598,7 +598,7 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
         return success();
       })
-      .Case([&](quant::ConcatOp o) {
+      .Case<quant::ConcatOp, dpu::ConcatOp>([&](auto o) {
         std::vector<const Int8Array *> inputs;
         std::vector<int> positions;
         for (Value v : o.getInputs()) {

@@ -1,12 +1,14 @@
 // RUN: not vai-translate --export-xmodel --xmodel-fix-form %s -split-input-file -o %t.xmodel 2>&1 | FileCheck %s
 
-// XIR's quantized form is written for quant.const, quant.quantize and
-// tfg.node "xir"; anything else is an error naming the op.
-func.func @main(%x: tensor<1x4xf32>) -> tensor<4x1x!quant.fix<s8, 7>> {
-  %q = quant.quantize %x : tensor<1x4xf32> -> tensor<1x4x!quant.fix<s8, 7>> loc("q")
-  // CHECK: error: loc("r"): cannot be written in XIR's quantized form: no XIR op for 'quant.reshape'
-  %r = quant.reshape %q : (tensor<1x4x!quant.fix<s8, 7>>) -> tensor<4x1x!quant.fix<s8, 7>> loc("r")
-  return %r : tensor<4x1x!quant.fix<s8, 7>>
+// A constant read as convolution weights (written [O, kh, kw, I]) and as
+// another operand would need two layouts.
+func.func @main(%x: tensor<1x1x1x1xf32>) -> tensor<1x1x1x1x!quant.fix<s8, 7>> {
+  %q = quant.quantize %x : tensor<1x1x1x1xf32> -> tensor<1x1x1x1x!quant.fix<s8, 7>> loc("q")
+  // CHECK: error: loc("w"): cannot be written in XIR's quantized form: convolution weights also read as another operand need two layouts
+  %w = quant.const dense<1> : tensor<1x1x1x1xi8> -> tensor<1x1x1x1x!quant.fix<s8, 7>> loc("w")
+  %c = quant.conv2d %q, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>} : (tensor<1x1x1x1x!quant.fix<s8, 7>>, tensor<1x1x1x1x!quant.fix<s8, 7>>) -> tensor<1x1x1x1x!quant.fix<s8, 7>> loc("c")
+  %a = quant.add %c, %w : (tensor<1x1x1x1x!quant.fix<s8, 7>>, tensor<1x1x1x1x!quant.fix<s8, 7>>) -> tensor<1x1x1x1x!quant.fix<s8, 7>> loc("a")
+  return %a : tensor<1x1x1x1x!quant.fix<s8, 7>>
 }
 
 // -----

@@ -19,11 +19,15 @@ namespace vai {
 bool isFixFormModule(mlir::ModuleOp module);
 
 /// Builds the XIR graph of @main: arguments become `data` ops, a
-/// `quant.const` a float32 `const` plus its `fix`, `quant.quantize` a `fix`,
-/// `tfg.node "xir"` the op it carries. Graph attributes, subgraphs and op
-/// definitions kept by the importer (`xir.*` on the module) are written
-/// back verbatim. Emits a diagnostic naming the op and fails on anything
-/// else.
+/// `quant.const` a float32 `const` plus its `fix` (convolution weights in
+/// XIR's [O, kh, kw, I]), `quant.quantize` a `fix`, `tfg.node "xir"` the op
+/// it carries, the other quant ops their float XIR op (conv2d,
+/// depthwise-conv2d, matmul, maxpool2d, avgpool2d, add, mul, concat,
+/// reshape), an activation op for their nonlinearity and a `fix` with the
+/// result's position; `quant.dequantize` writes nothing. Graph attributes,
+/// subgraphs and op definitions kept by the importer (`xir.*` on the module)
+/// are written back verbatim. Emits a diagnostic naming the op and fails on
+/// anything else.
 mlir::LogicalResult buildFixFormXModel(mlir::ModuleOp module,
                                        proto::XGraph &graph);
 

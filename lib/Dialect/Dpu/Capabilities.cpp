@@ -1,14 +1,17 @@
 //===- Capabilities.cpp - What a target's DPU can execute -----------------===//
 //
 // Operator limits: UG1414 (kw*kh*ceil(ic/icp) <= bank depth, oc <= 256*ocp,
-// pad <= (k-1)*dilation) and the target's conv/ALU/eltwise descriptions.
+// pad <= (k-1)*dilation; depthwise conv on the ALU with channel multiplier 1;
+// concat along channels) and the target's conv/ALU/eltwise descriptions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "vai/Dialect/Dpu/Capabilities.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "vai/Dialect/Quant/QuantOps.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include <algorithm>
 
 using namespace mlir;
 
@@ -92,6 +95,80 @@ static Placement placePool(PoolOp pool, StringRef kind, const Target &target,
              : Placement::Cpu;
 }
 
+/// Depthwise conv runs on the ALU engine ("dwconv"): one output channel per
+/// input channel, the ALU window ranges (pad begin and end separately), an
+/// ALU nonlinearity, and kh * kw * ceil(C / width) lines of its weight bank.
+static Placement placeDepthwise(quant::DepthwiseConv2DOp conv,
+                                const Target &target, std::string &reason) {
+  const std::string on = " on " + target.name;
+  if (!target.supportsAluType("dwconv")) {
+    reason =
+        "depthwise convolution is not supported by the ALU of " + target.name;
+    return Placement::Cpu;
+  }
+  auto w = cast<RankedTensorType>(conv.getWeights().getType());
+  if (w.getDimSize(3) != 1) {
+    reason = "depthwise channel multiplier " + std::to_string(w.getDimSize(3)) +
+             " != 1" + on;
+    return Placement::Cpu;
+  }
+  ArrayRef<int64_t> kernel = w.getShape().take_front(2);
+  if (!windowFits(kernel, conv.getStrides(), conv.getPad(), conv.getDilations(),
+                  target.aluKernel, target.aluStride, target, reason))
+    return Placement::Cpu;
+  // pad is [top, bottom, left, right].
+  ArrayRef<int64_t> pad = conv.getPad();
+  for (int i = 0; i < 4; ++i) {
+    const Range &range = i % 2 == 0 ? target.aluPad : target.aluPadEnd;
+    if (!range.contains(pad[i])) {
+      reason = "depthwise padding " + std::to_string(pad[i]) + " outside [" +
+               std::to_string(range.min) + ", " + std::to_string(range.max) +
+               "]" + on;
+      return Placement::Cpu;
+    }
+  }
+  if (conv.getNonlinear() != quant::Nonlinear::none &&
+      !target.supportsAluNonlinear(nonlinearName(conv.getNonlinear()))) {
+    reason = "nonlinearity " + nonlinearName(conv.getNonlinear()) +
+             " is not supported by the ALU of " + target.name;
+    return Placement::Cpu;
+  }
+  int64_t channels = w.getDimSize(2);
+  int64_t width = std::max(target.aluWeightBankWidth, 1);
+  int64_t lines = kernel[0] * kernel[1] * ((channels + width - 1) / width);
+  if (lines > target.aluWeightBankDepth) {
+    reason = "depthwise weights of " + std::to_string(kernel[0]) + "x" +
+             std::to_string(kernel[1]) + "x" + std::to_string(channels) +
+             " exceed the ALU weight bank depth of " + target.name;
+    return Placement::Cpu;
+  }
+  return Placement::Dpu;
+}
+
+/// The eltwise engine multiplies two feature maps of one shape, or scales
+/// each channel (rhs 1 x ... x 1 x C, NumPy broadcast).
+static Placement placeMul(quant::MulOp mul, const Target &target,
+                          std::string &reason) {
+  if (!target.supportsEltwiseType("mult")) {
+    reason = "elementwise multiply is not supported by " + target.name;
+    return Placement::Cpu;
+  }
+  auto lhs = cast<RankedTensorType>(mul.getLhs().getType());
+  auto rhs = cast<RankedTensorType>(mul.getRhs().getType());
+  if (lhs.getShape() == rhs.getShape())
+    return Placement::Dpu;
+  ArrayRef<int64_t> r = rhs.getShape();
+  bool perChannel =
+      !r.empty() && r.back() == lhs.getShape().back() &&
+      llvm::all_of(r.drop_back(), [](int64_t d) { return d == 1; });
+  if (!perChannel) {
+    reason = "elementwise multiply broadcasts other than per channel on " +
+             target.name;
+    return Placement::Cpu;
+  }
+  return Placement::Dpu;
+}
+
 Placement placeOp(Operation *op, const Target &target, std::string &reason) {
   return llvm::TypeSwitch<Operation *, Placement>(op)
       .Case([&](quant::ConstOp) { return Placement::Constant; })
@@ -128,6 +205,21 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
                 nonlinearName(addOp.getNonlinear()))) {
           reason = "nonlinearity " + nonlinearName(addOp.getNonlinear()) +
                    " is not supported by the eltwise engine of " + target.name;
+          return Placement::Cpu;
+        }
+        return Placement::Dpu;
+      })
+      .Case([&](quant::DepthwiseConv2DOp conv) {
+        return placeDepthwise(conv, target, reason);
+      })
+      .Case([&](quant::MulOp mul) { return placeMul(mul, target, reason); })
+      .Case([&](quant::ConcatOp concat) {
+        // The save engine writes each input at its channel offset of the
+        // output (UG1414: concat along channels only).
+        int64_t rank = cast<RankedTensorType>(concat.getType()).getRank();
+        if (concat.getAxis() != rank - 1) {
+          reason = "concat along axis " + std::to_string(concat.getAxis()) +
+                   " (not channels) on " + target.name;
           return Placement::Cpu;
         }
         return Placement::Dpu;

@@ -64,8 +64,8 @@ LogicalResult SubgraphOp::verify() {
     if (!getTarget())
       return emitOpError() << "a DPU subgraph must name its target";
     for (Operation &op : body.without_terminator())
-      if (!isa<ConvOp, PoolOp, ElewOp, vai::quant::ConstOp,
-               vai::quant::ReshapeOp>(op))
+      if (!isa<ConvOp, DwConvOp, PoolOp, ElewOp, ElewMulOp, ConcatOp,
+               vai::quant::ConstOp, vai::quant::ReshapeOp>(op))
         return op.emitOpError()
                << "is not an engine op and cannot run in a DPU subgraph";
   }
@@ -76,20 +76,31 @@ LogicalResult SubgraphOp::verify() {
 // Engine ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::verify() {
-  int input = getFixType(getInput()).getFixPoint();
-  int weights = getFixType(getWeights()).getFixPoint();
-  int output = getFixType(getOutput()).getFixPoint();
-  if (getShiftCut() != weights + input - output)
-    return emitOpError() << "shift_cut " << getShiftCut()
-                         << " does not match w + i - o = "
-                         << weights + input - output;
-  if (Value bias = getBias()) {
-    int expected = weights + input - getFixType(bias).getFixPoint();
-    if (getShiftBias() != expected)
-      return emitOpError() << "shift_bias " << getShiftBias()
-                           << " does not match w + i - b = " << expected;
+/// A convolution-like engine op's shift_cut and shift_bias agree with the
+/// fix points of its operands and lie in the DPU's ranges (DESIGN.md §5).
+template <typename ConvLikeOp>
+static LogicalResult verifyShiftFields(ConvLikeOp op) {
+  int input = getFixType(op.getInput()).getFixPoint();
+  int weights = getFixType(op.getWeights()).getFixPoint();
+  int output = getFixType(op.getOutput()).getFixPoint();
+  if (op.getShiftCut() != weights + input - output)
+    return op.emitOpError()
+           << "shift_cut " << op.getShiftCut()
+           << " does not match w + i - o = " << weights + input - output;
+  std::optional<int> biasPoint;
+  if (Value bias = op.getBias()) {
+    biasPoint = getFixType(bias).getFixPoint();
+    int expected = weights + input - *biasPoint;
+    if (op.getShiftBias() != expected)
+      return op.emitOpError() << "shift_bias " << op.getShiftBias()
+                              << " does not match w + i - b = " << expected;
   }
+  return vai::quant::verifyShifts(op, input, weights, biasPoint, output);
+}
+
+LogicalResult ConvOp::verify() {
+  if (failed(verifyShiftFields(*this)))
+    return failure();
   auto weightType = cast<RankedTensorType>(getWeights().getType());
   if (weightType.getRank() != 4 || getStrides().size() != 2 ||
       getDilations().size() != 2 || getPad().size() != 4)
@@ -101,11 +112,7 @@ LogicalResult ConvOp::verify() {
           weightType.getShape().take_front(2), getStrides(), getDilations(),
           getPad(), weightType.getDimSize(3))))
     return failure();
-  return vai::quant::verifyShifts(
-      *this, input, weights,
-      getBias() ? std::optional<int>(getFixType(getBias()).getFixPoint())
-                : std::nullopt,
-      output);
+  return success();
 }
 
 LogicalResult PoolOp::verify() {
@@ -122,6 +129,64 @@ LogicalResult PoolOp::verify() {
   if (getPoolType() == PoolType::max &&
       getFixType(getInput()) != getFixType(getOutput()))
     return emitOpError() << "max pooling keeps the fixed-point type";
+  return success();
+}
+
+LogicalResult DwConvOp::verify() {
+  if (failed(verifyShiftFields(*this)))
+    return failure();
+  auto weightType = cast<RankedTensorType>(getWeights().getType());
+  if (weightType.getRank() != 4 || weightType.getDimSize(3) != 1 ||
+      getStrides().size() != 2 || getDilations().size() != 2 ||
+      getPad().size() != 4)
+    return emitOpError() << "expects [kh, kw, C, 1] weights, 2 strides, 2 "
+                            "dilations and 4 pads";
+  if (failed(vai::quant::verifyWindowResult(
+          *this, cast<RankedTensorType>(getInput().getType()),
+          cast<RankedTensorType>(getOutput().getType()),
+          weightType.getShape().take_front(2), getStrides(), getDilations(),
+          getPad(), weightType.getDimSize(2))))
+    return failure();
+  return success();
+}
+
+LogicalResult ElewMulOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto rhs = cast<RankedTensorType>(getRhs().getType());
+  ArrayRef<int64_t> r = rhs.getShape();
+  bool perChannel =
+      !r.empty() && r.back() == lhs.getShape().back() &&
+      llvm::all_of(r.drop_back(), [](int64_t d) { return d == 1; });
+  if (lhs.getShape() != rhs.getShape() && !perChannel)
+    return emitOpError() << "expects operands of one shape or a per-channel "
+                            "rhs";
+  if (cast<RankedTensorType>(getOutput().getType()).getShape() !=
+      lhs.getShape())
+    return emitOpError() << "expects the output shape of lhs";
+  int shift = getFixType(getLhs()).getFixPoint() +
+              getFixType(getRhs()).getFixPoint() -
+              getFixType(getOutput()).getFixPoint();
+  if (shift < 0 || shift > 16)
+    return emitOpError() << "shift = a + b - o = " << shift
+                         << " is outside [0, 16]";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (getInputs().empty() || getAxis() != output.getRank() - 1)
+    return emitOpError() << "expects inputs concatenated along the channel "
+                            "(last) axis";
+  int64_t channels = 0;
+  for (Value v : getInputs()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getShape().drop_back() != output.getShape().drop_back())
+      return emitOpError() << "expects inputs that differ only in channels";
+    channels += type.getShape().back();
+  }
+  if (channels != output.getShape().back())
+    return emitOpError() << "output has " << output.getShape().back()
+                         << " channels, inputs " << channels;
   return success();
 }
 

@@ -304,3 +304,51 @@ func.func @conv_output_shape(%x: tensor<1x8x8x1x!quant.fix<s8, 7>>) {
   }
   return
 }
+
+// -----
+
+func.func @dwconv_shift_cut(%x: tensor<1x4x4x8x!quant.fix<s8, 6>>, %w: tensor<3x3x8x1x!quant.fix<s8, 7>>) {
+  // expected-error @+1 {{'dpu.dwconv' op shift_cut 8 does not match w + i - o = 7}}
+  %y = dpu.dwconv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>, shift_cut = 8 : si32, shift_bias = 0 : si32} : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<3x3x8x1x!quant.fix<s8, 7>>) -> tensor<1x4x4x8x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @dwconv_multiplier(%x: tensor<1x4x4x8x!quant.fix<s8, 6>>, %w: tensor<3x3x8x2x!quant.fix<s8, 7>>) {
+  // expected-error @+1 {{'dpu.dwconv' op expects [kh, kw, C, 1] weights, 2 strides, 2 dilations and 4 pads}}
+  %y = dpu.dwconv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<none>, shift_cut = 7 : si32, shift_bias = 0 : si32} : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<3x3x8x2x!quant.fix<s8, 7>>) -> tensor<1x4x4x16x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @elew_mul_broadcast(%a: tensor<1x4x4x8x!quant.fix<s8, 6>>, %b: tensor<1x4x1x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.elew_mul' op expects operands of one shape or a per-channel rhs}}
+  %y = dpu.elew_mul %a, %b : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<1x4x1x8x!quant.fix<s8, 6>>) -> tensor<1x4x4x8x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @elew_mul_shift(%a: tensor<1x4x4x8x!quant.fix<s8, 0>>, %b: tensor<8x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.elew_mul' op shift = a + b - o = -3 is outside [0, 16]}}
+  %y = dpu.elew_mul %a, %b : (tensor<1x4x4x8x!quant.fix<s8, 0>>, tensor<8x!quant.fix<s8, 0>>) -> tensor<1x4x4x8x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<1x4x4x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.concat' op expects inputs concatenated along the channel (last) axis}}
+  %y = dpu.concat %a, %a {axis = 1 : i64} : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<1x4x4x8x!quant.fix<s8, 6>>) -> tensor<1x8x4x8x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @concat_channels(%a: tensor<1x4x4x8x!quant.fix<s8, 6>>) {
+  // expected-error @+1 {{'dpu.concat' op output has 15 channels, inputs 16}}
+  %y = dpu.concat %a, %a {axis = 3 : i64} : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<1x4x4x8x!quant.fix<s8, 6>>) -> tensor<1x4x4x15x!quant.fix<s8, 6>>
+  return
+}

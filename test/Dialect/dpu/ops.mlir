@@ -156,3 +156,30 @@ func.func @implicit_yield(%x: tensor<4x!quant.fix<s8, 0>>) {
   }
   return
 }
+
+// The ALU depthwise layer, the save engine's channel concat and the
+// eltwise engine's per-channel multiply.
+// CHECK-LABEL: func.func @dwconv_concat_mul(
+// CHECK: %[[DW:.*]] = dpu.dwconv %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, nonlinear = #quant.nonlinear<relu6>, pad = array<i64: 1, 1, 1, 1>, shift_bias = 0 : si32, shift_cut = 7 : si32, strides = array<i64: 1, 1>}
+// CHECK: %[[CAT:.*]] = dpu.concat %{{.*}}, %[[DW]] {axis = 3 : i64}
+// CHECK: dpu.elew_mul %[[CAT]], %{{.*}} : (tensor<?x4x4x16x!quant.fix<s8, 6>>, tensor<16x!quant.fix<s8, 7>>) -> tensor<?x4x4x16x!quant.fix<s8, 6>>
+func.func @dwconv_concat_mul(%x: tensor<?x4x4x8x!quant.fix<s8, 6>>)
+    -> tensor<?x4x4x16x!quant.fix<s8, 6>> {
+  %r = dpu.subgraph "subgraph_dw" #dpu.device<DPU> (%x)
+         {target = "DPUCZDX8G_ISA1_B4096"}
+         : (tensor<?x4x4x8x!quant.fix<s8, 6>>) -> tensor<?x4x4x16x!quant.fix<s8, 6>> {
+  ^bb0(%a: tensor<?x4x4x8x!quant.fix<s8, 6>>):
+    %w = quant.const dense<1> : tensor<3x3x8x1xi8> -> tensor<3x3x8x1x!quant.fix<s8, 7>>
+    %d = dpu.dwconv %a, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+           pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu6>,
+           shift_cut = 7 : si32, shift_bias = 0 : si32}
+         : (tensor<?x4x4x8x!quant.fix<s8, 6>>, tensor<3x3x8x1x!quant.fix<s8, 7>>) -> tensor<?x4x4x8x!quant.fix<s8, 6>>
+    %c = dpu.concat %a, %d {axis = 3 : i64}
+         : (tensor<?x4x4x8x!quant.fix<s8, 6>>, tensor<?x4x4x8x!quant.fix<s8, 6>>) -> tensor<?x4x4x16x!quant.fix<s8, 6>>
+    %s = quant.const dense<1> : tensor<16xi8> -> tensor<16x!quant.fix<s8, 7>>
+    %m = dpu.elew_mul %c, %s
+         : (tensor<?x4x4x16x!quant.fix<s8, 6>>, tensor<16x!quant.fix<s8, 7>>) -> tensor<?x4x4x16x!quant.fix<s8, 6>>
+    dpu.yield %m : tensor<?x4x4x16x!quant.fix<s8, 6>>
+  }
+  return %r : tensor<?x4x4x16x!quant.fix<s8, 6>>
+}

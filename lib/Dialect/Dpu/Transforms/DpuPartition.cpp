@@ -54,6 +54,29 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op,
                        b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb))
                 .getResult();
           })
+          .Case([&](quant::DepthwiseConv2DOp c) {
+            auto [sc, sb] = shifts(c.getInput(), c.getWeights(), c.getBias(),
+                                   c.getOutput());
+            return DwConvOp::create(
+                       b, loc, c.getType(), v(c.getInput()), v(c.getWeights()),
+                       v(c.getBias()), c.getStridesAttr(), c.getDilationsAttr(),
+                       c.getPadAttr(), c.getNonlinearAttr(),
+                       b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb))
+                .getResult();
+          })
+          .Case([&](quant::MulOp m) {
+            return ElewMulOp::create(b, loc, m.getType(), v(m.getLhs()),
+                                     v(m.getRhs()))
+                .getResult();
+          })
+          .Case([&](quant::ConcatOp c) {
+            SmallVector<Value> inputs;
+            for (Value in : c.getInputs())
+              inputs.push_back(v(in));
+            return ConcatOp::create(b, loc, c.getType(), inputs,
+                                    c.getAxisAttr())
+                .getResult();
+          })
           .Case([&](quant::MatMulOp m) {
             // [M, K] x [K, N] is a 1x1 convolution over [M, 1, 1, K]; the
             // reshapes move no data in NHWC memory.
