@@ -447,6 +447,11 @@ LogicalResult exportXModel(ModuleOp module, llvm::raw_ostream &os) {
   proto::XGraph graph;
   if (failed(buildXModel(module, graph)))
     return failure();
+  return writeXModelTo(module, graph, os);
+}
+
+LogicalResult writeXModelTo(ModuleOp module, const proto::XGraph &graph,
+                            llvm::raw_ostream &os) {
   std::string bytes, error;
   if (!proto::writeXModel(graph, bytes, error))
     return module.emitError() << "cannot serialize the xmodel: " << error;

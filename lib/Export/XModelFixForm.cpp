@@ -16,6 +16,7 @@
 #include "vai/Dialect/Quant/QuantOps.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Export/XModelExporter.h"
 #include "vai/Export/XirAttributes.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
@@ -549,11 +550,7 @@ LogicalResult exportFixFormXModel(ModuleOp module, llvm::raw_ostream &os) {
   proto::XGraph graph;
   if (failed(buildFixFormXModel(module, graph)))
     return failure();
-  std::string bytes, error;
-  if (!proto::writeXModel(graph, bytes, error))
-    return module.emitError() << "cannot serialize the xmodel: " << error;
-  os << bytes;
-  return success();
+  return writeXModelTo(module, graph, os);
 }
 
 } // namespace vai

@@ -34,6 +34,11 @@ struct CompileSummary {
 mlir::LogicalResult buildXModel(mlir::ModuleOp module, proto::XGraph &graph,
                                 CompileSummary *summary = nullptr);
 
+/// Serializes `graph` to `os`; a failure is reported on `module`.
+mlir::LogicalResult writeXModelTo(mlir::ModuleOp module,
+                                  const proto::XGraph &graph,
+                                  llvm::raw_ostream &os);
+
 /// buildXModel + serialization, for `vai-translate --export-xmodel`.
 mlir::LogicalResult exportXModel(mlir::ModuleOp module, llvm::raw_ostream &os);
 

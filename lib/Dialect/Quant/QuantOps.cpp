@@ -127,57 +127,68 @@ LogicalResult DequantizeOp::verify() {
 // Conv2DOp / MatMulOp
 //===----------------------------------------------------------------------===//
 
-int Conv2DOp::getShiftCut() {
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getOutput()).getFixPoint();
+/// The shifts of a layer with weights (conv, depthwise, matmul), from its
+/// operands' fix points (DESIGN.md §5): shift_cut = w + i - o,
+/// shift_bias = w + i - b.
+template <typename LayerOp> static int layerShiftCut(LayerOp op) {
+  return getFixType(op.getWeights()).getFixPoint() +
+         getFixType(op.getInput()).getFixPoint() -
+         getFixType(op.getOutput()).getFixPoint();
+}
+template <typename LayerOp> static int layerShiftBias(LayerOp op) {
+  assert(op.getBias() && "shift_bias of a layer without bias");
+  return getFixType(op.getWeights()).getFixPoint() +
+         getFixType(op.getInput()).getFixPoint() -
+         getFixType(op.getBias()).getFixPoint();
+}
+template <typename LayerOp> static LogicalResult verifyLayerShifts(LayerOp op) {
+  return verifyShifts(op, getFixType(op.getInput()).getFixPoint(),
+                      getFixType(op.getWeights()).getFixPoint(),
+                      biasFixPoint(op.getBias()),
+                      getFixType(op.getOutput()).getFixPoint());
 }
 
-int Conv2DOp::getShiftBias() {
-  assert(getBias() && "shift_bias of a layer without bias");
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getBias()).getFixPoint();
+/// Window attributes, rank-4 weights (`layout` names them in the message)
+/// and input channels matching the weights' third dimension.
+template <typename ConvOp>
+static LogicalResult verifyConvAttrs(ConvOp op, StringRef layout) {
+  if (failed(checkWindowArray(op, "strides", op.getStrides(), 2, false)) ||
+      failed(checkWindowArray(op, "dilations", op.getDilations(), 2, false)) ||
+      failed(checkWindowArray(op, "pad", op.getPad(), 4, true)))
+    return failure();
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto weights = cast<RankedTensorType>(op.getWeights().getType());
+  if (weights.getRank() != 4)
+    return op.emitOpError() << "expects rank-4 " << layout << " weights";
+  if (input.getRank() == 4 &&
+      sizesConflict(input.getDimSize(3), weights.getDimSize(2)))
+    return op.emitOpError()
+           << "input has " << input.getDimSize(3)
+           << " channels but the weights expect " << weights.getDimSize(2);
+  return success();
 }
+
+int Conv2DOp::getShiftCut() { return layerShiftCut(*this); }
+
+int Conv2DOp::getShiftBias() { return layerShiftBias(*this); }
 
 LogicalResult Conv2DOp::verify() {
-  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
-      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
-      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
+  if (failed(verifyConvAttrs(*this, "HWIO")))
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto weights = cast<RankedTensorType>(getWeights().getType());
   auto output = cast<RankedTensorType>(getOutput().getType());
-  if (weights.getRank() != 4)
-    return emitOpError() << "expects rank-4 HWIO weights";
-  if (input.getRank() == 4 &&
-      sizesConflict(input.getDimSize(3), weights.getDimSize(2)))
-    return emitOpError() << "input has " << input.getDimSize(3)
-                         << " channels but the weights expect "
-                         << weights.getDimSize(2);
   if (failed(verifyWindowResult(
           *this, input, output, weights.getShape().take_front(2), getStrides(),
           getDilations(), getPad(), weights.getDimSize(3))) ||
       failed(verifyBias(*this, getBias(), weights.getDimSize(3))))
     return failure();
-  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
-                      getFixType(getWeights()).getFixPoint(),
-                      biasFixPoint(getBias()),
-                      getFixType(getOutput()).getFixPoint());
+  return verifyLayerShifts(*this);
 }
 
-int MatMulOp::getShiftCut() {
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getOutput()).getFixPoint();
-}
+int MatMulOp::getShiftCut() { return layerShiftCut(*this); }
 
-int MatMulOp::getShiftBias() {
-  assert(getBias() && "shift_bias of a layer without bias");
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getBias()).getFixPoint();
-}
+int MatMulOp::getShiftBias() { return layerShiftBias(*this); }
 
 LogicalResult MatMulOp::verify() {
   auto input = cast<RankedTensorType>(getInput().getType());
@@ -193,40 +204,19 @@ LogicalResult MatMulOp::verify() {
     return emitOpError() << "expects output shape [M, N] of [M, K] x [K, N]";
   if (failed(verifyBias(*this, getBias(), weights.getDimSize(1))))
     return failure();
-  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
-                      getFixType(getWeights()).getFixPoint(),
-                      biasFixPoint(getBias()),
-                      getFixType(getOutput()).getFixPoint());
+  return verifyLayerShifts(*this);
 }
 
-int DepthwiseConv2DOp::getShiftCut() {
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getOutput()).getFixPoint();
-}
+int DepthwiseConv2DOp::getShiftCut() { return layerShiftCut(*this); }
 
-int DepthwiseConv2DOp::getShiftBias() {
-  assert(getBias() && "shift_bias of a layer without bias");
-  return getFixType(getWeights()).getFixPoint() +
-         getFixType(getInput()).getFixPoint() -
-         getFixType(getBias()).getFixPoint();
-}
+int DepthwiseConv2DOp::getShiftBias() { return layerShiftBias(*this); }
 
 LogicalResult DepthwiseConv2DOp::verify() {
-  if (failed(checkWindowArray(*this, "strides", getStrides(), 2, false)) ||
-      failed(checkWindowArray(*this, "dilations", getDilations(), 2, false)) ||
-      failed(checkWindowArray(*this, "pad", getPad(), 4, true)))
+  if (failed(verifyConvAttrs(*this, "[kh, kw, C, M]")))
     return failure();
   auto input = cast<RankedTensorType>(getInput().getType());
   auto weights = cast<RankedTensorType>(getWeights().getType());
   auto output = cast<RankedTensorType>(getOutput().getType());
-  if (weights.getRank() != 4)
-    return emitOpError() << "expects rank-4 [kh, kw, C, M] weights";
-  if (input.getRank() == 4 &&
-      sizesConflict(input.getDimSize(3), weights.getDimSize(2)))
-    return emitOpError() << "input has " << input.getDimSize(3)
-                         << " channels but the weights expect "
-                         << weights.getDimSize(2);
   int64_t channels = ShapedType::isDynamic(weights.getDimSize(2)) ||
                              ShapedType::isDynamic(weights.getDimSize(3))
                          ? ShapedType::kDynamic
@@ -236,10 +226,7 @@ LogicalResult DepthwiseConv2DOp::verify() {
                                 getDilations(), getPad(), channels)) ||
       failed(verifyBias(*this, getBias(), channels)))
     return failure();
-  return verifyShifts(*this, getFixType(getInput()).getFixPoint(),
-                      getFixType(getWeights()).getFixPoint(),
-                      biasFixPoint(getBias()),
-                      getFixType(getOutput()).getFixPoint());
+  return verifyLayerShifts(*this);
 }
 
 //===----------------------------------------------------------------------===//
