@@ -254,4 +254,106 @@ def Quant_ReshapeOp : Quant_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Quant_PadMode : I32EnumAttr<"PadMode", "how quant.pad fills the border", [
+      I32EnumAttrCase<"constant", 0>,
+      // Mirror without repeating the edge (NumPy `reflect`, XIR REFLECT).
+      I32EnumAttrCase<"reflect", 1>,
+      // Mirror repeating the edge (NumPy `symmetric`, XIR SYMMETRIC).
+      I32EnumAttrCase<"symmetric", 2>
+    ]> {
+  let cppNamespace = "::vai::quant";
+  let genSpecializedAttr = 0;
+}
+
+def Quant_PadModeAttr : EnumAttr<Quant_Dialect, Quant_PadMode, "pad_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Quant_PadOp : Quant_Op<"pad", [Pure]> {
+  let summary = "Fixed-point padding (XIR `pad-fix`)";
+  let description = [{
+    Copies the input into the middle of the output; nothing is rounded and
+    the output has the input's fixed-point type. `pads` lists the amounts
+    before each dimension, then after each (ONNX order, as `tfg.pad`), all
+    non-negative. The border is filled by `mode`:
+    - `constant`: the integer `value` (the pad value quantized at the
+      input's position; `tfg.pad` with 0.0 gives 0);
+    - `reflect`: `x[-k] = x[k]` (edge not repeated), amounts below the
+      dimension's size;
+    - `symmetric`: `x[-k] = x[k - 1]` (edge repeated), amounts up to the
+      dimension's size. A `tfg.pad` in `edge` mode by at most one element
+      is this mode.
+
+    ```mlir
+    %y = quant.pad %x {pads = array<i64: 0, 1, 1, 0, 0, 1, 1, 0>,
+                       mode = #quant.pad_mode<constant>, value = 0 : i64}
+         : (tensor<?x8x8x4x!quant.fix<s8, 4>>) -> tensor<?x10x10x4x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<Quant_PadModeAttr, "PadMode::constant">:$mode,
+      DefaultValuedAttr<I64Attr, "0">:$value);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_UpsampleOp : Quant_Op<"upsample", [Pure]> {
+  let summary = "Fixed-point nearest-neighbour upsampling by integer factors (XIR `upsample-fix`)";
+  let description = [{
+    NHWC; `scale` = `[sh, sw]`, integers >= 1. Output element `[n, y, x, c]`
+    is input element `[n, floor(y / sh), floor(x / sw), c]`: the DPU's
+    upsample (XIR `upsample-fix`, mode NEAREST, neither align_corners nor
+    half_pixel_centers). Nothing is rounded and the output has the input's
+    fixed-point type. `quant-quantize` makes it from a nearest `tfg.resize`
+    whose mapping is this one (integer scale with `asymmetric` + `floor`,
+    `tf_half_pixel_for_nn` + `floor`, or `half_pixel` /
+    `pytorch_half_pixel` with any rounding). Bilinear resizing has no
+    fixed-point form here: its DPU rounding is not documented.
+
+    ```mlir
+    %y = quant.upsample %x {scale = array<i64: 2, 2>}
+         : (tensor<?x4x4x8x!quant.fix<s8, 4>>) -> tensor<?x8x8x8x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, DenseI64ArrayAttr:$scale);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Quant_HardSigmoidOp : Quant_Op<"hard_sigmoid", [Pure]> {
+  let summary = "The DPU's hard sigmoid, relu6(x + 3) * 2731 / 2^14 (XIR `hard-sigmoid-fix`)";
+  let description = [{
+    With the input at position `i` and the output at `o`, each element is
+
+        y = sat8(round_half_up(min(max(x * 2731 + 3 * 2731 * 2^i, 0),
+                                   6 * 2731 * 2^i) / 2^(14 + i - o)))
+
+    exactly in integers (2731 / 2^14 = 1/6 + 2e-5). XIR writes the two
+    shifts as `hsigmoid_in = i` and `shift_hsigmoid = 14 + i - o`; Vitis
+    AI's reference (cpu-runner `hard-sigmoid-fix`) clamps only at 0 and
+    lets the output saturate, which is the same because `o >= 7` (a value
+    of at least 1 saturates to 127). The sum is never negative, so DPU
+    rounding is round half up.
+
+    The verifier enforces the DPU compiler's constraints (vai_q's
+    `adjust_hard_sigmoid`): `i` in [0, 15], `o >= 7`, and
+    `shift_hsigmoid = 14 + i - o` in [0, 31].
+
+    ```mlir
+    %y = quant.hard_sigmoid %x
+         : (tensor<?x8x!quant.fix<s8, 4>>) -> tensor<?x8x!quant.fix<s8, 7>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// 14 + i - o: the right shift of x * 2731 to the output position.
+    int getShiftHsigmoid();
+  }];
+}
+
 #endif // VAI_QUANT_OPS

@@ -47,17 +47,49 @@ void buildFloatPreparePipeline(OpPassManager &pm,
 }
 
 void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options) {
-  buildFloatPreparePipeline(pm);
+  FloatPrepareOptions prepare;
+  if (options.cle) {
+    prepare.cle = true;
+    prepare.cleRelu6 = "replace";
+  }
+  buildFloatPreparePipeline(pm, prepare);
   OpPassManager &fn = pm.nest<func::FuncOp>();
+  // The calibration data and method, the same for every pass that runs
+  // the model on it.
+  auto setData = [&](auto &pass) {
+    pass.dataPath = options.calibrationData;
+    pass.preprocessPath = options.preprocessPath;
+    pass.method = options.method;
+    pass.batchSize = options.batchSize;
+    pass.calibIter = options.calibIter;
+  };
   quant::QuantCalibrateOptions calibrate;
-  calibrate.dataPath = options.calibrationData;
-  calibrate.preprocessPath = options.preprocessPath;
-  calibrate.method = options.method;
-  calibrate.batchSize = options.batchSize;
-  calibrate.calibIter = options.calibIter;
+  setData(calibrate);
+  calibrate.activationBit = options.activationBit;
+  calibrate.nodesBit.assign(options.nodesBit.begin(), options.nodesBit.end());
+  calibrate.nodesMethod.assign(options.nodesMethod.begin(),
+                               options.nodesMethod.end());
+  calibrate.simulateDpu = options.simulateDpu;
   fn.addPass(quant::createQuantCalibrate(calibrate));
+  // The corrections adjust float weights against the calibrated positions.
+  if (options.biasCorrection) {
+    quant::QuantBiasCorrectionOptions correct;
+    setData(correct);
+    fn.addPass(quant::createQuantBiasCorrection(correct));
+  }
+  if (options.fastFinetune) {
+    quant::QuantFastFinetuneOptions finetune;
+    setData(finetune);
+    fn.addPass(quant::createQuantFastFinetune(finetune));
+  }
   quant::QuantQuantizeOptions quantize;
   quantize.method = options.method;
+  quantize.weightBit = options.weightBit;
+  quantize.nodesBit.assign(options.nodesBit.begin(), options.nodesBit.end());
+  quantize.nodesMethod.assign(options.nodesMethod.begin(),
+                              options.nodesMethod.end());
+  quantize.ignoreNodes.assign(options.ignoreNodes.begin(),
+                              options.ignoreNodes.end());
   fn.addPass(quant::createQuantQuantize(quantize));
   dpu::DpuPartitionOptions partition;
   partition.archPath = options.archPath;
@@ -96,9 +128,19 @@ struct CompilePipelineOptions : PassPipelineOptions<CompilePipelineOptions> {
       llvm::cl::desc("JSON preprocessing spec for an image folder")};
   Option<std::string> arch{*this, "arch",
                            llvm::cl::desc("arch.json of the target")};
-  Option<unsigned> method{*this, "method",
-                          llvm::cl::desc("0 non-overflow, 1 min-diffs"),
-                          llvm::cl::init(1)};
+  Option<unsigned> method{
+      *this, "method",
+      llvm::cl::desc("0 non-overflow, 1 min-diffs, 2 min-diffs with the "
+                     "depthwise strategy"),
+      llvm::cl::init(1)};
+  Option<bool> cle{*this, "cle",
+                   llvm::cl::desc("cross-layer equalization (relu6 -> relu)")};
+  Option<bool> biasCorrection{*this, "bias-correction",
+                              llvm::cl::desc("run quant-bias-correction")};
+  Option<bool> fastFinetune{*this, "fast-finetune",
+                            llvm::cl::desc("run quant-fast-finetune")};
+  ListOption<std::string> ignoreNodes{
+      *this, "ignore-nodes", llvm::cl::desc("nodes left float (on the CPU)")};
 };
 } // namespace
 
@@ -129,6 +171,10 @@ void registerPipelines() {
         options.preprocessPath = o.preprocess;
         options.archPath = o.arch;
         options.method = o.method;
+        options.cle = o.cle;
+        options.biasCorrection = o.biasCorrection;
+        options.fastFinetune = o.fastFinetune;
+        options.ignoreNodes.assign(o.ignoreNodes.begin(), o.ignoreNodes.end());
         buildCompilePipeline(pm, options);
       });
 }

@@ -318,6 +318,41 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
+          .Case([&](quant::PadOp p) {
+            // XIR pad-fix (built_in_ops.cpp): paddings interleaved per
+            // dimension {before_0, after_0, ...}; constant_values one int8
+            // per entry of paddings.
+            XOp &x = addOp(op, "pad-fix", p.getResult(), device);
+            setXirPadAttrs(p, x.attrs);
+            x.attrs["constant_values"] = XAttr::bytes(
+                std::string(p.getPads().size(), char(int8_t(p.getValue()))));
+            addArg(x, "input", p.getInput());
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::UpsampleOp u) {
+            // XIR upsample-fix: NEAREST reads floor(out * in / out_size),
+            // i.e. floor(y / scale) without align_corners/half_pixel.
+            XOp &x = addOp(op, "upsample-fix", u.getResult(), device);
+            ArrayRef<int64_t> s = u.getScale();
+            x.attrs["mode"] = XAttr::string("NEAREST");
+            x.attrs["scale"] = XAttr::floatVec({double(s[1]), double(s[0])});
+            x.attrs["align_corners"] = XAttr::boolean(false);
+            x.attrs["half_pixel_centers"] = XAttr::boolean(false);
+            addArg(x, "input", u.getInput());
+            created = &x;
+            return success();
+          })
+          .Case([&](quant::HardSigmoidOp h) {
+            // Vitis AI cpu-runner hard-sigmoid-fix reads these two shifts.
+            XOp &x = addOp(op, "hard-sigmoid-fix", h.getResult(), device);
+            x.attrs["hsigmoid_in"] =
+                XAttr::int32(quant::getFixType(h.getInput()).getFixPoint());
+            x.attrs["shift_hsigmoid"] = XAttr::int32(h.getShiftHsigmoid());
+            addArg(x, "input", h.getInput());
+            created = &x;
+            return success();
+          })
           .Case([&](quant::DequantizeOp dq) {
             XOp &x = addOp(op, "fix2float", dq.getResult(), device);
             fixAttrs(x, quant::getFixType(dq.getInput()));

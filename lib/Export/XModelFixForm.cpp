@@ -65,8 +65,8 @@ private:
   XOp &addFloatOp(const std::string &locName, StringRef type, Value result);
   void addInputs(XOp &x, StringRef argName, ValueRange values);
   std::string addNonlinear(std::string producer, quant::Nonlinear n,
-                           Value result);
-  void addOutputFix(std::string producer, Value result);
+                           Value result, StringRef keptName);
+  void addOutputFix(std::string producer, Value result, StringRef keptName);
   LogicalResult decodeSubgraph(Operation *where, DictionaryAttr dict,
                                proto::XSubgraph &out);
   LogicalResult decodeOpDef(Operation *where, DictionaryAttr dict,
@@ -207,7 +207,8 @@ LogicalResult Writer::writeOp(Operation *op) {
   }
   if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp, quant::MatMulOp,
           quant::MaxPoolOp, quant::AvgPoolOp, quant::AddOp, quant::MulOp,
-          quant::ConcatOp, quant::ReshapeOp, quant::DequantizeOp>(op))
+          quant::ConcatOp, quant::ReshapeOp, quant::DequantizeOp, quant::PadOp,
+          quant::UpsampleOp, quant::HardSigmoidOp>(op))
     return writeComputeOp(op, locName);
   auto node = dyn_cast<tfg::NodeOp>(op);
   if (!node || node.getFramework() != "xir")
@@ -272,9 +273,10 @@ void Writer::addInputs(XOp &x, StringRef argName, ValueRange values) {
 }
 
 /// XIR's float graphs apply activations as ops of their own (voxelnet:
-/// conv2d -> relu -> fix); returns the op the output fix reads.
+/// conv2d -> relu -> fix); returns the op the output fix reads. The op is
+/// named \p keptName when the importer kept one, else `<producer>_<type>`.
 std::string Writer::addNonlinear(std::string producer, quant::Nonlinear n,
-                                 Value result) {
+                                 Value result, StringRef keptName) {
   const char *type = nullptr;
   switch (n) {
   case quant::Nonlinear::none:
@@ -289,17 +291,20 @@ std::string Writer::addNonlinear(std::string producer, quant::Nonlinear n,
     type = "leaky-relu";
     break;
   }
-  XOp &x = addFloatOp(producer + "_" + type, type, result);
+  XOp &x = addFloatOp(keptName.empty() ? producer + "_" + type : keptName.str(),
+                      type, result);
   if (n == quant::Nonlinear::leaky_relu)
-    x.attrs["alpha"] = XAttr::float32(26.0f / 256.0f); // DESIGN.md §5
+    x.attrs["alpha"] = XAttr::float32(kFixFormLeakyAlpha);
   x.args.push_back({"input", {producer}});
   return x.name;
 }
 
 /// The `fix` carrying \p result's position, named `<producer>_fix` as
-/// vai_q names them.
-void Writer::addOutputFix(std::string producer, Value result) {
-  XOp &f = addFloatOp(producer + "_fix", "fix", result);
+/// vai_q names them (or \p keptName).
+void Writer::addOutputFix(std::string producer, Value result,
+                          StringRef keptName) {
+  XOp &f = addFloatOp(keptName.empty() ? producer + "_fix" : keptName.str(),
+                      "fix", result);
   addFix(f, quant::getFixType(result));
   f.args.push_back({"input", {producer}});
   names[result] = f.name;
@@ -314,6 +319,13 @@ static XAttr whAttr(ArrayRef<int64_t> hw) {
   return XAttr::int32Vec({hw[1], hw[0]});
 }
 
+/// A name the importer kept in `xir.names` (key "activation" or "fix").
+static StringRef keptName(Operation *op, StringRef key) {
+  auto kept = op->getAttrOfType<DictionaryAttr>("xir.names");
+  auto name = kept ? kept.getAs<StringAttr>(key) : StringAttr();
+  return name ? name.getValue() : StringRef();
+}
+
 LogicalResult Writer::writeComputeOp(Operation *op,
                                      const std::string &locName) {
   if (auto dq = dyn_cast<quant::DequantizeOp>(op)) {
@@ -322,76 +334,48 @@ LogicalResult Writer::writeComputeOp(Operation *op,
     return success();
   }
   Value result = op->getResult(0);
-  std::string last;
-  auto conv = [&](auto c, StringRef type, bool depthwise) {
-    auto w = cast<RankedTensorType>(c.getWeights().getType());
-    XOp &x = addFloatOp(locName, type, result);
-    x.attrs["kernel"] = XAttr::int32Vec({w.getDimSize(1), w.getDimSize(0)});
-    x.attrs["stride"] = whAttr(c.getStrides());
-    x.attrs["dilation"] = whAttr(c.getDilations());
-    x.attrs["pad_mode"] = XAttr::string("FLOOR");
-    x.attrs["pad"] = padAttr(c.getPad());
-    if (!depthwise) { // voxelnet's conv2d carries these too
-      x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
-      x.attrs["group"] = XAttr::int32(1);
-      x.attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
-      x.attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
-    }
+  proto::XAttrMap attrs;
+  std::string type = fixFormFloatOp(op, attrs);
+  std::string error;
+  if (failed(applyKeptXirAttrs(op, attrs, error)))
+    return op->emitError() << error;
+  if (auto kept = op->getAttrOfType<StringAttr>("xir.type"))
+    type = kept.str();
+  XOp &x = addFloatOp(locName, type, result);
+  x.attrs = std::move(attrs);
+  quant::Nonlinear nonlinear = quant::Nonlinear::none;
+  if (auto c = dyn_cast<quant::Conv2DOp>(op)) {
     addInputs(x, "input", c.getInput());
     addInputs(x, "weights", c.getWeights());
     if (c.getBias())
       addInputs(x, "bias", c.getBias());
-    last = addNonlinear(x.name, c.getNonlinear(), result);
-  };
-  auto pool = [&](auto p, StringRef type) -> XOp & {
-    XOp &x = addFloatOp(locName, type, result);
-    x.attrs["kernel"] = whAttr(p.getKernel());
-    x.attrs["stride"] = whAttr(p.getStrides());
-    x.attrs["pad_mode"] = XAttr::string("FLOOR");
-    x.attrs["pad"] = padAttr(p.getPad());
-    addInputs(x, "input", p.getInput());
-    last = x.name;
-    return x;
-  };
-  if (auto c = dyn_cast<quant::Conv2DOp>(op)) {
-    conv(c, "conv2d", false);
+    nonlinear = c.getNonlinear();
   } else if (auto c = dyn_cast<quant::DepthwiseConv2DOp>(op)) {
-    conv(c, "depthwise-conv2d", true);
+    addInputs(x, "input", c.getInput());
+    addInputs(x, "weights", c.getWeights());
+    if (c.getBias())
+      addInputs(x, "bias", c.getBias());
+    nonlinear = c.getNonlinear();
   } else if (auto m = dyn_cast<quant::MatMulOp>(op)) {
     // XIR's matmul: input[0] x input[1] (+ bias), weights stay [K, N].
-    XOp &x = addFloatOp(locName, "matmul", result);
-    x.attrs["transpose_a"] = XAttr::boolean(false);
-    x.attrs["transpose_b"] = XAttr::boolean(false);
     addInputs(x, "input", ArrayRef<Value>{m.getInput(), m.getWeights()});
     if (m.getBias())
       addInputs(x, "bias", m.getBias());
-    last = addNonlinear(x.name, m.getNonlinear(), result);
-  } else if (auto p = dyn_cast<quant::MaxPoolOp>(op)) {
-    pool(p, "maxpool2d");
-  } else if (auto p = dyn_cast<quant::AvgPoolOp>(op)) {
-    XOp &x = pool(p, "avgpool2d");
-    x.attrs["count_include_pad"] = XAttr::boolean(true);
-    x.attrs["count_include_invalid"] = XAttr::boolean(true);
+    nonlinear = m.getNonlinear();
   } else if (auto a = dyn_cast<quant::AddOp>(op)) {
-    XOp &x = addFloatOp(locName, "add", result);
     addInputs(x, "input", ArrayRef<Value>{a.getLhs(), a.getRhs()});
-    last = addNonlinear(x.name, a.getNonlinear(), result);
+    nonlinear = a.getNonlinear();
   } else if (auto m = dyn_cast<quant::MulOp>(op)) {
-    XOp &x = addFloatOp(locName, "mul", result);
     addInputs(x, "input", ArrayRef<Value>{m.getLhs(), m.getRhs()});
-    last = x.name;
   } else if (auto c = dyn_cast<quant::ConcatOp>(op)) {
-    XOp &x = addFloatOp(locName, "concat", result);
-    x.attrs["axis"] = XAttr::int32(int32_t(c.getAxis()));
     addInputs(x, "input", c.getInputs());
-    last = x.name;
-  } else if (auto r = dyn_cast<quant::ReshapeOp>(op)) {
-    XOp &x = addFloatOp(locName, "reshape", result);
-    x.attrs["shape"] = XAttr::int32Vec(dimsOf(r.getType()));
-    addInputs(x, "input", r.getInput());
-    last = x.name;
+  } else {
+    // max_pool, avg_pool, reshape: one input.
+    addInputs(x, "input", op->getOperand(0));
   }
-  addOutputFix(last, result);
+  std::string last =
+      addNonlinear(x.name, nonlinear, result, keptName(op, "activation"));
+  addOutputFix(last, result, keptName(op, "fix"));
   return success();
 }
 
@@ -534,6 +518,125 @@ LogicalResult Writer::run(ModuleOp module, func::FuncOp func) {
 }
 
 } // namespace
+
+void setXirPadAttrs(Operation *padOp, proto::XAttrMap &attrs) {
+  auto pad = cast<quant::PadOp>(padOp);
+  ArrayRef<int64_t> pads = pad.getPads();
+  size_t rank = pads.size() / 2;
+  std::vector<int64_t> paddings;
+  for (size_t d = 0; d < rank; ++d) {
+    paddings.push_back(pads[d]);
+    paddings.push_back(pads[d + rank]);
+  }
+  attrs["paddings"] = proto::XAttr::int32Vec(paddings);
+  attrs["mode"] = proto::XAttr::string(
+      pad.getMode() == quant::PadMode::reflect     ? "REFLECT"
+      : pad.getMode() == quant::PadMode::symmetric ? "SYMMETRIC"
+                                                   : "CONSTANT");
+}
+
+std::string fixFormFloatOp(Operation *op, proto::XAttrMap &attrs) {
+  auto conv = [&](auto c, bool depthwise) {
+    auto w = cast<RankedTensorType>(c.getWeights().getType());
+    attrs["kernel"] = XAttr::int32Vec({w.getDimSize(1), w.getDimSize(0)});
+    attrs["stride"] = whAttr(c.getStrides());
+    attrs["dilation"] = whAttr(c.getDilations());
+    attrs["pad_mode"] = XAttr::string("FLOOR");
+    attrs["pad"] = padAttr(c.getPad());
+    if (!depthwise) { // voxelnet's conv2d carries these too
+      attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+      attrs["group"] = XAttr::int32(1);
+      attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
+      attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
+    }
+  };
+  auto pool = [&](auto p) {
+    attrs["kernel"] = whAttr(p.getKernel());
+    attrs["stride"] = whAttr(p.getStrides());
+    attrs["pad_mode"] = XAttr::string("FLOOR");
+    attrs["pad"] = padAttr(p.getPad());
+  };
+  if (auto c = dyn_cast<quant::Conv2DOp>(op)) {
+    conv(c, false);
+    return "conv2d";
+  }
+  if (auto c = dyn_cast<quant::DepthwiseConv2DOp>(op)) {
+    conv(c, true);
+    return "depthwise-conv2d";
+  }
+  if (isa<quant::MatMulOp>(op)) {
+    attrs["transpose_a"] = XAttr::boolean(false);
+    attrs["transpose_b"] = XAttr::boolean(false);
+    return "matmul";
+  }
+  if (auto p = dyn_cast<quant::MaxPoolOp>(op)) {
+    pool(p);
+    return "maxpool2d";
+  }
+  if (auto p = dyn_cast<quant::AvgPoolOp>(op)) {
+    pool(p);
+    attrs["count_include_pad"] = XAttr::boolean(true);
+    attrs["count_include_invalid"] = XAttr::boolean(true);
+    return "avgpool2d";
+  }
+  if (isa<quant::AddOp>(op))
+    return "add";
+  if (isa<quant::MulOp>(op))
+    return "mul";
+  if (auto c = dyn_cast<quant::ConcatOp>(op)) {
+    attrs["axis"] = XAttr::int32(int32_t(c.getAxis()));
+    return "concat";
+  }
+  if (auto r = dyn_cast<quant::ReshapeOp>(op)) {
+    attrs["shape"] = XAttr::int32Vec(dimsOf(r.getType()));
+    return "reshape";
+  }
+  if (auto p = dyn_cast<quant::PadOp>(op)) {
+    // XIR pad: float constant_values.
+    setXirPadAttrs(p, attrs);
+    size_t entries = p.getPads().size();
+    double value = std::ldexp(double(int64_t(p.getValue())),
+                              -quant::getFixType(p.getInput()).getFixPoint());
+    attrs["constant_values"] =
+        XAttr::floatVec(std::vector<double>(entries, value));
+    return "pad";
+  }
+  if (auto u = dyn_cast<quant::UpsampleOp>(op)) {
+    // XIR resize NEAREST without align_corners / half_pixel_centers reads
+    // floor(y * in / out); scale {w, h} as upsample-fix has it.
+    attrs["mode"] = XAttr::string("NEAREST");
+    attrs["scale"] =
+        XAttr::floatVec({double(u.getScale()[1]), double(u.getScale()[0])});
+    attrs["align_corners"] = XAttr::boolean(false);
+    attrs["half_pixel_centers"] = XAttr::boolean(false);
+    return "resize";
+  }
+  if (isa<quant::HardSigmoidOp>(op))
+    return "hard-sigmoid";
+  return "";
+}
+
+LogicalResult applyKeptXirAttrs(Operation *op, proto::XAttrMap &attrs,
+                                std::string &error) {
+  if (auto omit = op->getAttrOfType<ArrayAttr>("xir.omit"))
+    for (Attribute key : omit) {
+      auto name = dyn_cast<StringAttr>(key);
+      if (!name) {
+        error = "xir.omit must list attribute names";
+        return failure();
+      }
+      attrs.erase(name.str());
+    }
+  proto::XAttrMap kept;
+  if (!decodeXirAttrs(op->getAttrOfType<DictionaryAttr>("xir.attrs"), kept,
+                      error)) {
+    error = "xir.attrs: " + error;
+    return failure();
+  }
+  for (auto &[key, value] : kept)
+    attrs[key] = value;
+  return success();
+}
 
 bool isFixFormModule(ModuleOp module) {
   return module->hasAttr("xir.graph_name");

@@ -12,12 +12,16 @@
 #include "vai/Import/XModelImporter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "vai/Dialect/Quant/QuantOps.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
+#include "vai/Export/XModelFixForm.h"
 #include "vai/Export/XirAttributes.h"
 #include "vai/Import/ImportUtils.h"
 #include "vai/Proto/XModel.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include <cmath>
 #include <cstring>
 #include <queue>
@@ -124,10 +128,24 @@ private:
   Location nameLoc(const std::string &name) {
     return NameLoc::get(builder.getStringAttr(name), fileLoc);
   }
+  /// A float op, the activation after it if any, and the `fix` giving
+  /// its output position: vai_q's form of one quant compute op.
+  struct FixPattern {
+    const XOp *main = nullptr, *activation = nullptr, *fix = nullptr;
+  };
+
   LogicalResult checkGraph(const proto::XGraph &graph);
   LogicalResult order(const proto::XGraph &graph, std::vector<size_t> &out);
+  void countUses(const proto::XGraph &graph);
   void findFusedConsts(const proto::XGraph &graph);
+  void findPatterns(const proto::XGraph &graph);
   Value fusedConst(const XOp &constOp, const XOp &fixOp);
+  FailureOr<Value> importPattern(const FixPattern &p);
+  FailureOr<Operation *> buildQuantOp(const FixPattern &p, Type resultType,
+                                      Operation *&transposed,
+                                      Operation *&original);
+  LogicalResult checkConstWeights(const XOp &op, StringRef weights);
+  void keepXirForm(Operation *op, const FixPattern &p);
   LogicalResult importOp(const XOp &op);
   Attribute subgraphAttr(const proto::XSubgraph &s);
   Attribute opDefAttr(const proto::XOpDef &def);
@@ -139,6 +157,11 @@ private:
   llvm::StringMap<Value> values;         // op name -> its result
   llvm::StringMap<std::string> fusedFix; // const name -> the fix reading it
   llvm::StringMap<const XOp *> fusedIn;  // fix name -> its fused const
+  const proto::XGraph *graph = nullptr;
+  llvm::StringMap<int> uses;            // op name -> inputs naming it
+  std::set<std::string> returned;       // the graph's return_ops
+  llvm::StringMap<FixPattern> patterns; // main op name -> its pattern
+  llvm::StringSet<> absorbed; // activations and fixes inside a quant op
 };
 
 LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
@@ -150,6 +173,16 @@ LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
     if (!index.try_emplace(op.name, i).second)
       return emitError(nameLoc(op.name))
              << "two ops are named '" << op.name << "'";
+  }
+  for (const XOp &op : graph.ops) {
+    // XIR's fix op definition: one REQUIRED input (built_in_ops.cpp).
+    size_t inputs = 0;
+    for (const proto::XOpArg &arg : op.args)
+      inputs += arg.argOps.size();
+    if (op.type == "fix" && (op.args.size() != 1 || inputs != 1))
+      return emitError(nameLoc(op.name))
+             << "fix op '" << op.name << "' needs exactly one input, it has "
+             << inputs;
   }
   for (const XOp &op : graph.ops)
     for (const proto::XOpArg &arg : op.args)
@@ -197,18 +230,20 @@ LogicalResult Importer::order(const proto::XGraph &graph,
   return failure();
 }
 
-/// A float `const` read by exactly one `fix` (and nothing else) becomes one
-/// `quant.const`; decided here, converted when the fix is reached.
-void Importer::findFusedConsts(const proto::XGraph &graph) {
-  llvm::StringMap<int> uses;
+/// How often each op is read, and which ops the graph returns.
+void Importer::countUses(const proto::XGraph &graph) {
   for (const XOp &op : graph.ops)
     for (const proto::XOpArg &arg : op.args)
       for (const std::string &input : arg.argOps)
         ++uses[input];
-  std::set<std::string> returned;
   if (auto it = graph.attrs.find("return_ops");
       it != graph.attrs.end() && it->second.kind == XAttr::StringVec)
     returned.insert(it->second.strs.begin(), it->second.strs.end());
+}
+
+/// A float `const` read by exactly one `fix` (and nothing else) becomes one
+/// `quant.const`; decided here, converted when the fix is reached.
+void Importer::findFusedConsts(const proto::XGraph &graph) {
   for (const XOp &fix : graph.ops) {
     if (fix.type != "fix" || fix.args.size() != 1 ||
         fix.args[0].argName != "input" || fix.args[0].argOps.size() != 1)
@@ -279,9 +314,414 @@ Value Importer::fusedConst(const XOp &c, const XOp &fix) {
   return op.getResult();
 }
 
+//===----------------------------------------------------------------------===//
+// vai_q's patterns -> quant compute ops
+//
+// Attribute meanings from XIR's op definitions (Vitis-AI src/vai_runtime/
+// xir/src/xir/op/built_in_ops.cpp): conv2d / depthwise-conv2d / maxpool2d /
+// avgpool2d take kernel, stride and dilation as {w, h}, pad as {left,
+// right, top, bottom} (default 0, dilation default 1), a REQUIRED pad_mode
+// (FLOOR: out = floor((in + pad - (k - 1) * d - 1) / s) + 1); conv2d
+// weights are [O, kh, kw, I], depthwise-conv2d's [M, kh, kw, C] with output
+// channel c * M + m; conv2d's group defaults to 1; matmul multiplies
+// input[0] by input[1] (transpose_a / transpose_b) plus an optional bias;
+// add and mul broadcast input[0] with input[1]; concat joins along axis;
+// avgpool2d's count_include_pad defaults to true; global pooling sets the
+// window to the input. leaky-relu's alpha is the slope below 0.
+//===----------------------------------------------------------------------===//
+
+/// Whether \p op reads exactly \p input, as its one `input` argument.
+static bool readsOnly(const XOp &op, const XOp &input) {
+  return op.args.size() == 1 && op.args[0].argName == "input" &&
+         op.args[0].argOps.size() == 1 && op.args[0].argOps[0] == input.name;
+}
+
+/// The activations quant's compute ops apply, as XIR ops: relu and relu6
+/// without attributes, leaky-relu with the DPU's slope 26/256 only.
+static std::optional<quant::Nonlinear> nonlinearOf(const XOp &op) {
+  if (op.type == "relu" && op.attrs.empty())
+    return quant::Nonlinear::relu;
+  if (op.type == "relu6" && op.attrs.empty())
+    return quant::Nonlinear::relu6;
+  if (op.type == "leaky-relu" && op.attrs.size() == 1) {
+    auto it = op.attrs.find("alpha");
+    if (it != op.attrs.end() && it->second.kind == XAttr::Float &&
+        float(it->second.d) == kFixFormLeakyAlpha)
+      return quant::Nonlinear::leaky_relu;
+  }
+  return std::nullopt;
+}
+
+void Importer::findPatterns(const proto::XGraph &graph) {
+  llvm::StringMap<const XOp *> reader; // op name -> an op reading it
+  for (const XOp &op : graph.ops)
+    for (const proto::XOpArg &arg : op.args)
+      for (const std::string &input : arg.argOps)
+        reader[input] = &op;
+  auto soleReader = [&](const XOp &op) -> const XOp * {
+    if (uses.lookup(op.name) != 1 || returned.count(op.name))
+      return nullptr;
+    return reader.lookup(op.name);
+  };
+  auto samePlainTensor = [](const XOp &op, const XOp &main) {
+    return isPlainFloatTensor(op.outputTensor, op) &&
+           op.outputTensor.dims == main.outputTensor.dims;
+  };
+  for (const XOp &op : graph.ops) {
+    StringRef type = op.type;
+    bool convLike =
+        type == "conv2d" || type == "depthwise-conv2d" || type == "matmul";
+    if (!convLike && type != "add" && type != "mul" && type != "concat" &&
+        type != "maxpool2d" && type != "avgpool2d" && type != "reshape" &&
+        type != "flatten")
+      continue;
+    if (!isPlainFloatTensor(op.outputTensor, op))
+      continue;
+    FixPattern p;
+    p.main = &op;
+    const XOp *next = soleReader(op);
+    if (next && readsOnly(*next, op) && samePlainTensor(*next, op)) {
+      std::optional<quant::Nonlinear> n = nonlinearOf(*next);
+      if (n && (convLike || (type == "add" && *n == quant::Nonlinear::relu))) {
+        p.activation = next;
+        next = soleReader(*next);
+      }
+    }
+    const XOp &last = p.activation ? *p.activation : op;
+    if (!next || next->type != "fix" || !readsOnly(*next, last) ||
+        !samePlainTensor(*next, op) || !fixTypeOf(context, *next))
+      continue;
+    p.fix = next;
+    patterns[op.name] = p;
+  }
+}
+
+/// The int32 vector attribute \p key with \p size entries, \p fallback
+/// (XIR's default) when absent, nullopt when malformed.
+static std::optional<std::vector<int64_t>>
+intsOf(const XOp &op, const char *key, size_t size,
+       std::optional<std::vector<int64_t>> fallback = std::nullopt) {
+  auto it = op.attrs.find(key);
+  if (it == op.attrs.end())
+    return fallback;
+  if (it->second.kind != XAttr::Int32Vec || it->second.ints.size() != size)
+    return std::nullopt;
+  return it->second.ints;
+}
+
+/// A bool attribute, \p fallback when absent, nullopt when malformed.
+static std::optional<bool> boolOf(const XOp &op, const char *key,
+                                  bool fallback) {
+  auto it = op.attrs.find(key);
+  if (it == op.attrs.end())
+    return fallback;
+  if (it->second.kind != XAttr::Bool)
+    return std::nullopt;
+  return it->second.b;
+}
+
+/// A sliding window in our order: {h, w} and pad {top, bottom, left,
+/// right}.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pad;
+};
+
+/// XIR's window attributes as ours. Only explicit padding with FLOOR's or
+/// CEIL's rounding (the op verifier then holds the output size to
+/// FLOOR's): SAME and VALID compute their own padding.
+static bool windowOf(const XOp &op, Window &w) {
+  auto kernel = intsOf(op, "kernel", 2);
+  auto stride = intsOf(op, "stride", 2);
+  auto dilation = intsOf(op, "dilation", 2, std::vector<int64_t>{1, 1});
+  auto pad = intsOf(op, "pad", 4, std::vector<int64_t>{0, 0, 0, 0});
+  auto mode = op.attrs.find("pad_mode");
+  if (!kernel || !stride || !dilation || !pad || mode == op.attrs.end() ||
+      mode->second.kind != XAttr::String ||
+      (mode->second.s != "FLOOR" && mode->second.s != "CEIL"))
+    return false;
+  w.kernel = {(*kernel)[1], (*kernel)[0]};
+  w.strides = {(*stride)[1], (*stride)[0]};
+  w.dilations = {(*dilation)[1], (*dilation)[0]};
+  w.pad = {(*pad)[2], (*pad)[3], (*pad)[0], (*pad)[1]};
+  return llvm::all_of(w.kernel, [](int64_t v) { return v > 0; }) &&
+         llvm::all_of(w.strides, [](int64_t v) { return v > 0; }) &&
+         llvm::all_of(w.dilations, [](int64_t v) { return v > 0; }) &&
+         llvm::all_of(w.pad, [](int64_t v) { return v >= 0; });
+}
+
+/// The producers of \p op's arguments, when they are exactly \p names in
+/// order, each with one producer (`*` any number, at least one); the last
+/// name may be missing when \p lastOptional.
+static std::optional<std::vector<std::string>>
+argsOf(const XOp &op, ArrayRef<StringRef> names, bool lastOptional) {
+  size_t n = op.args.size();
+  if (n != names.size() && !(lastOptional && n + 1 == names.size()))
+    return std::nullopt;
+  std::vector<std::string> producers;
+  for (size_t i = 0; i < n; ++i) {
+    StringRef name = names[i];
+    bool many = name.consume_back("*");
+    const proto::XOpArg &arg = op.args[i];
+    if (arg.argName != name || arg.argOps.empty() ||
+        (!many && arg.argOps.size() != 1))
+      return std::nullopt;
+    producers.insert(producers.end(), arg.argOps.begin(), arg.argOps.end());
+  }
+  return producers;
+}
+
+/// XIR's [O, kh, kw, I] weights (depthwise [M, kh, kw, C]) as our HWIO
+/// ([kh, kw, C, M]), the layout the fix-form writer turns back.
+static quant::ConstOp toHWIO(OpBuilder &b, quant::ConstOp c) {
+  auto type = cast<RankedTensorType>(c.getResult().getType());
+  int64_t co = type.getDimSize(0), kh = type.getDimSize(1),
+          kw = type.getDimSize(2), ci = type.getDimSize(3);
+  SmallVector<APInt> src(c.getValue().getValues<APInt>());
+  SmallVector<APInt> dst(src.size());
+  for (int64_t o = 0; o < co; ++o)
+    for (int64_t h = 0; h < kh; ++h)
+      for (int64_t w = 0; w < kw; ++w)
+        for (int64_t i = 0; i < ci; ++i)
+          dst[((h * kw + w) * ci + i) * co + o] =
+              src[((o * kh + h) * kw + w) * ci + i];
+  SmallVector<int64_t> shape = {kh, kw, ci, co};
+  auto valueType = RankedTensorType::get(
+      shape, cast<ShapedType>(c.getValue().getType()).getElementType());
+  auto op = quant::ConstOp::create(
+      b, c.getLoc(), type.clone(ArrayRef<int64_t>(shape)),
+      cast<DenseIntElementsAttr>(DenseElementsAttr::get(valueType, dst)));
+  for (NamedAttribute a : c->getDiscardableAttrs())
+    op->setAttr(a.getName(), a.getValue());
+  return op;
+}
+
+/// A convolution's weights must be a `const` (read directly or through its
+/// `fix`): the DPU keeps them in its parameter memory.
+LogicalResult Importer::checkConstWeights(const XOp &op, StringRef weights) {
+  const XOp *source = &graph->ops[index.lookup(weights)];
+  if (source->type == "fix")
+    source = &graph->ops[index.lookup(source->args[0].argOps[0])];
+  if (source->type == "const")
+    return success();
+  return emitError(nameLoc(op.name))
+         << "op '" << op.name << "' (" << op.type << "): weights '" << weights
+         << "' come from '" << source->name << "' (" << source->type
+         << "), not from a const; a quantized " << op.type
+         << " needs constant weights";
+}
+
+/// The quant op for \p p, or null when its operands or attributes have no
+/// quant form. Convolution weights get a transposed copy (\p transposed)
+/// of their const (\p original).
+FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
+                                              Type resultType,
+                                              Operation *&transposed,
+                                              Operation *&original) {
+  const XOp &m = *p.main;
+  Location loc = nameLoc(m.name);
+  quant::Nonlinear nonlinear =
+      p.activation ? *nonlinearOf(*p.activation) : quant::Nonlinear::none;
+  auto fixed = [&](const std::string &name) -> Value {
+    Value v = values.lookup(name);
+    return v && quant::getFixType(v) ? v : Value();
+  };
+  auto allFixed = [&](const std::vector<std::string> &names,
+                      SmallVector<Value> &out) {
+    for (const std::string &name : names)
+      out.push_back(fixed(name));
+    return llvm::all_of(out, [](Value v) { return bool(v); });
+  };
+  StringRef type = m.type;
+  SmallVector<Value> in;
+
+  if (type == "conv2d" || type == "depthwise-conv2d") {
+    auto args = argsOf(m, {"input", "weights", "bias"}, true);
+    if (!args)
+      return nullptr;
+    if (failed(checkConstWeights(m, (*args)[1])))
+      return failure();
+    bool depthwise = type == "depthwise-conv2d";
+    auto group = m.attrs.find("group");
+    if (!depthwise && group != m.attrs.end() &&
+        (group->second.kind != XAttr::Int32 || group->second.i != 1))
+      return nullptr;
+    Window w;
+    if (!allFixed(*args, in) || !windowOf(m, w) || uses.lookup((*args)[1]) != 1)
+      return nullptr;
+    auto weights = in[1].getDefiningOp<quant::ConstOp>();
+    auto wType = cast<RankedTensorType>(in[1].getType());
+    if (!weights || wType.getRank() != 4 ||
+        w.kernel[0] != wType.getDimSize(1) ||
+        w.kernel[1] != wType.getDimSize(2))
+      return nullptr;
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointAfter(weights);
+      transposed = toHWIO(builder, weights).getOperation();
+      original = weights.getOperation();
+    }
+    Value bias = in.size() > 2 ? in[2] : Value();
+    if (depthwise)
+      return quant::DepthwiseConv2DOp::create(
+                 builder, loc, resultType, in[0], transposed->getResult(0),
+                 bias, w.strides, w.dilations, w.pad, nonlinear)
+          .getOperation();
+    return quant::Conv2DOp::create(builder, loc, resultType, in[0],
+                                   transposed->getResult(0), bias, w.strides,
+                                   w.dilations, w.pad, nonlinear)
+        .getOperation();
+  }
+  if (type == "matmul") {
+    auto args = argsOf(m, {"input*", "bias"}, true);
+    auto ta = boolOf(m, "transpose_a", false);
+    auto tb = boolOf(m, "transpose_b", false);
+    if (!args || !ta || !tb || *ta || *tb ||
+        args->size() != (m.args.size() == 2 ? 3u : 2u) ||
+        !allFixed(*args, in) || !in[1].getDefiningOp<quant::ConstOp>())
+      return nullptr;
+    return quant::MatMulOp::create(builder, loc, resultType, in[0], in[1],
+                                   in.size() > 2 ? in[2] : Value(), nonlinear)
+        .getOperation();
+  }
+  if (type == "add" || type == "mul") {
+    auto args = argsOf(m, {"input*"}, false);
+    if (!args || args->size() != 2 || !allFixed(*args, in))
+      return nullptr;
+    if (type == "add")
+      return quant::AddOp::create(builder, loc, resultType, in[0], in[1],
+                                  nonlinear)
+          .getOperation();
+    return quant::MulOp::create(builder, loc, resultType, in[0], in[1])
+        .getOperation();
+  }
+  if (type == "concat") {
+    auto args = argsOf(m, {"input*"}, false);
+    auto axis = m.attrs.find("axis");
+    if (!args || !allFixed(*args, in) || axis == m.attrs.end() ||
+        axis->second.kind != XAttr::Int32)
+      return nullptr;
+    int64_t rank = cast<RankedTensorType>(resultType).getRank();
+    int64_t a = axis->second.i < 0 ? axis->second.i + rank : axis->second.i;
+    if (a < 0 || a >= rank)
+      return nullptr;
+    return quant::ConcatOp::create(builder, loc, resultType, in, uint64_t(a))
+        .getOperation();
+  }
+  if (type == "maxpool2d" || type == "avgpool2d") {
+    auto args = argsOf(m, {"input"}, false);
+    Window w;
+    if (!args || !allFixed(*args, in) || !windowOf(m, w) ||
+        w.dilations != SmallVector<int64_t>{1, 1} || m.attrs.count("dilation"))
+      return nullptr;
+    auto inType = cast<RankedTensorType>(in[0].getType());
+    auto global = boolOf(m, "global", false);
+    if (!global || (*global && (inType.getRank() != 4 ||
+                                w.kernel[0] != inType.getDimSize(1) ||
+                                w.kernel[1] != inType.getDimSize(2))))
+      return nullptr;
+    if (type == "maxpool2d")
+      return quant::MaxPoolOp::create(builder, loc, resultType, in[0], w.kernel,
+                                      w.strides, w.pad)
+          .getOperation();
+    // The DPU's average counts padding (count_include_pad's default).
+    auto countPad = boolOf(m, "count_include_pad", true);
+    if (!countPad ||
+        (!*countPad && llvm::any_of(w.pad, [](int64_t v) { return v; })))
+      return nullptr;
+    return quant::AvgPoolOp::create(builder, loc, resultType, in[0], w.kernel,
+                                    w.strides, w.pad)
+        .getOperation();
+  }
+  // reshape (without the optional `shape` input) and flatten: the output
+  // tensor's dims are the new shape.
+  auto args = argsOf(m, {"input"}, false);
+  if (!args || !allFixed(*args, in))
+    return nullptr;
+  return quant::ReshapeOp::create(builder, loc, resultType, in[0])
+      .getOperation();
+}
+
+/// What the fix-form writer needs to write \p op back as the ops of \p p:
+/// the XIR attributes it would not derive from the quant op, and the names
+/// of the activation and fix ops where they differ from its own.
+void Importer::keepXirForm(Operation *op, const FixPattern &p) {
+  const XOp &m = *p.main;
+  proto::XAttrMap derived, kept;
+  std::string type = fixFormFloatOp(op, derived);
+  SmallVector<Attribute> omit;
+  for (auto &[key, value] : m.attrs) {
+    auto it = derived.find(key);
+    if (it == derived.end() || it->second != value)
+      kept[key] = value;
+  }
+  for (auto &[key, value] : derived)
+    if (!m.attrs.count(key))
+      omit.push_back(builder.getStringAttr(key));
+  if (!kept.empty())
+    op->setAttr("xir.attrs", encodeXirAttrs(context, kept));
+  if (!omit.empty())
+    op->setAttr("xir.omit", builder.getArrayAttr(omit));
+  if (type != m.type)
+    op->setAttr("xir.type", builder.getStringAttr(m.type));
+  SmallVector<NamedAttribute> names;
+  std::string last = m.name;
+  if (p.activation) {
+    if (p.activation->name != m.name + "_" + p.activation->type)
+      names.push_back(builder.getNamedAttr(
+          "activation", builder.getStringAttr(p.activation->name)));
+    last = p.activation->name;
+  }
+  if (p.fix->name != last + "_fix")
+    names.push_back(
+        builder.getNamedAttr("fix", builder.getStringAttr(p.fix->name)));
+  if (!names.empty())
+    op->setAttr("xir.names", builder.getDictionaryAttr(names));
+}
+
+/// The quant op standing for \p p, or null to import its ops one by one.
+FailureOr<Value> Importer::importPattern(const FixPattern &p) {
+  quant::FixType fixType = fixTypeOf(context, *p.fix);
+  Type resultType = tensorTypeOf(context, p.fix->outputTensor).clone(fixType);
+  Operation *transposed = nullptr, *original = nullptr;
+  FailureOr<Operation *> op = buildQuantOp(p, resultType, transposed, original);
+  if (failed(op))
+    return failure();
+  bool valid = false;
+  if (*op) {
+    // Positions the DPU cannot shift by, or sizes that do not match, leave
+    // the ops generic (quietly: they are still imported without loss).
+    ScopedDiagnosticHandler quiet(context,
+                                  [](Diagnostic &) { return success(); });
+    valid = succeeded(verify(*op));
+  }
+  if (!valid) {
+    if (*op)
+      (*op)->erase();
+    if (transposed)
+      transposed->erase();
+    return Value();
+  }
+  if (original)
+    original->erase(); // read by this op only (checked), now transposed
+  keepXirForm(*op, p);
+  if (p.activation)
+    absorbed.insert(p.activation->name);
+  absorbed.insert(p.fix->name);
+  return (*op)->getResult(0);
+}
+
 LogicalResult Importer::importOp(const XOp &op) {
-  if (fusedFix.count(op.name))
-    return success(); // converted together with its fix
+  if (fusedFix.count(op.name) || absorbed.count(op.name))
+    return success(); // converted together with its fix or its float op
+  if (auto it = patterns.find(op.name); it != patterns.end()) {
+    FailureOr<Value> result = importPattern(it->second);
+    if (failed(result))
+      return failure();
+    if (*result) {
+      values[it->second.fix->name] = *result;
+      return success();
+    }
+  }
   if (const XOp *c = fusedIn.lookup(op.name)) {
     values[op.name] = fusedConst(*c, op);
     return success();
@@ -376,7 +816,10 @@ OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
   std::vector<size_t> topo;
   if (failed(order(graph, topo)))
     return nullptr;
+  this->graph = &graph;
+  countUses(graph);
   findFusedConsts(graph);
+  findPatterns(graph);
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   module->getOperation()->setAttr("xir.graph_name",

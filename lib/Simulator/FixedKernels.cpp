@@ -403,6 +403,96 @@ bool vai::concatFix(const std::vector<const Int8Array *> &inputs,
 }
 
 //===----------------------------------------------------------------------===//
+// Data movement and hard sigmoid
+//===----------------------------------------------------------------------===//
+
+bool vai::padFix(const Int8Array &input, const std::vector<int64_t> &pads,
+                 PadFixMode mode, int8_t value, Int8Array &out,
+                 std::string &error) {
+  if (!checkConsistent(input, "padFix", "input", error))
+    return false;
+  const size_t rank = input.rank();
+  if (pads.size() != 2 * rank) {
+    error = "padFix: pads must have 2 x rank = " + std::to_string(2 * rank) +
+            " entries, got " + std::to_string(pads.size());
+    return false;
+  }
+  // One index map per dimension: -1 reads `value`.
+  std::vector<std::vector<int64_t>> maps(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t len = input.shape[d], before = pads[d],
+                  after = pads[d + rank];
+    const int64_t limit = mode == PadFixMode::Reflect     ? len - 1
+                          : mode == PadFixMode::Symmetric ? len
+                                                          : before + after;
+    if (before < 0 || after < 0 || std::max(before, after) > limit) {
+      error = "padFix: pads " + std::to_string(before) + ", " +
+              std::to_string(after) + " are negative or too large for " +
+              "dimension " + std::to_string(d) + " of " +
+              shapeString(input.shape);
+      return false;
+    }
+    for (int64_t j = -before; j < len + after; ++j) {
+      int64_t t = j;
+      if (j < 0 || j >= len) {
+        if (mode == PadFixMode::Constant)
+          t = -1;
+        else if (mode == PadFixMode::Reflect)
+          t = j < 0 ? -j : 2 * (len - 1) - j;
+        else
+          t = j < 0 ? -j - 1 : 2 * len - 1 - j;
+      }
+      maps[d].push_back(t);
+    }
+  }
+  out = detail::gatherDims(input, maps, value);
+  return true;
+}
+
+bool vai::upsampleFix(const Int8Array &input, int64_t scaleH, int64_t scaleW,
+                      Int8Array &out, std::string &error) {
+  if (!checkConsistent(input, "upsampleFix", "input", error))
+    return false;
+  if (input.rank() != 4 || scaleH < 1 || scaleW < 1) {
+    error = "upsampleFix: expects NHWC input (rank 4) and integer scales >= "
+            "1, got shape " +
+            shapeString(input.shape);
+    return false;
+  }
+  std::vector<std::vector<int64_t>> maps(4);
+  const int64_t scale[4] = {1, scaleH, scaleW, 1};
+  for (int d = 0; d < 4; ++d)
+    for (int64_t j = 0; j < input.shape[d] * scale[d]; ++j)
+      maps[d].push_back(j / scale[d]);
+  out = detail::gatherDims(input, maps, int8_t(0));
+  return true;
+}
+
+bool vai::hardSigmoidFix(const Int8Array &input, int inFix, int outFix,
+                         Int8Array &out, std::string &error) {
+  if (!checkConsistent(input, "hardSigmoidFix", "input", error))
+    return false;
+  const int shift = kHardSigmoidShift + inFix - outFix;
+  if (inFix < 0 || inFix > 15 || shift < 0 || shift > 31) {
+    error =
+        "hardSigmoidFix: input position " + std::to_string(inFix) +
+        " (must be in [0, 15]) or shift 14 + i - o = " + std::to_string(shift) +
+        " (must be in [0, 31]) out of range";
+    return false;
+  }
+  // relu6(x + 3) at position inFix, times 2731: every term an integer.
+  const int64_t three = int64_t(3) << inFix;
+  const int64_t six = int64_t(6) << inFix;
+  out = Int8Array(input.shape);
+  for (size_t k = 0; k < input.data.size(); ++k) {
+    int64_t r6 = std::min(std::max<int64_t>(input.data[k] + three, 0), six);
+    out.data[k] = static_cast<int8_t>(
+        saturate(roundHalfUpShift(r6 * kHardSigmoidNumerator, shift), 8, true));
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
 // Conversions
 //===----------------------------------------------------------------------===//
 

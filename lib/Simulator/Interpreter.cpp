@@ -102,6 +102,32 @@ FailureOr<std::vector<int64_t>> resolveShape(ShapedType type, int64_t count) {
   return shape;
 }
 
+/// The DPU's leaky ReLU slope (FixedKernels.h).
+const float kDpuLeakySlope =
+    float(kLeakyReluNumerator) / float(1 << kLeakyReluShift);
+
+/// Turns a float average over kh x kw into the DPU's sum * m / 2^s.
+void scaleLikeDpuPool(FloatArray &avg, int64_t kh, int64_t kw) {
+  AvgPoolFactor f = avgPoolDpuFactor(kh, kw);
+  double scale =
+      double(kh * kw) * double(f.multiplier) / std::ldexp(1.0, f.shift);
+  for (float &v : avg.data)
+    v = float(double(v) * scale);
+}
+
+/// Fixed-point results narrower than 8 bits saturate to their type's range
+/// (the kernels compute in int8).
+void clampToTypes(Operation *op, std::vector<RuntimeValue> &results) {
+  for (auto [result, value] : llvm::zip(op->getResults(), results)) {
+    auto fix = quant::getFixType(result);
+    if (!fix || !value.isFixed || fix.getBitWidth() >= 8)
+      continue;
+    int64_t lo = fix.getMinInt(), hi = fix.getMaxInt();
+    for (int8_t &q : value.ints.data)
+      q = int8_t(std::clamp<int64_t>(q, lo, hi));
+  }
+}
+
 /// Evaluates one op. Keeps per-op code to the kernel call.
 class OpEvaluator {
 public:
@@ -110,6 +136,9 @@ public:
       : env(env), constants(constants) {}
 
   LogicalResult evaluate(Operation *op, std::vector<RuntimeValue> &results);
+
+  /// Float ops use the DPU's approximations (Interpreter::setDpuFloat).
+  bool dpuFloat = false;
 
 private:
   const RuntimeValue &get(Value v) { return env.find(v)->second; }
@@ -180,8 +209,9 @@ LogicalResult OpEvaluator::floatConst(tfg::ConstOp op, RuntimeValue &out) {
 
 LogicalResult OpEvaluator::fixedConst(quant::ConstOp op, RuntimeValue &out) {
   auto type = quant::getFixType(op.getOutput());
-  if (type.getBitWidth() != 8)
-    return op.emitError() << "interpreter: only 8-bit fixed point is supported";
+  if (type.getBitWidth() > 8)
+    return op.emitError()
+           << "interpreter: fixed point wider than 8 bits is not supported";
   DenseIntElementsAttr attr = op.getValue();
   Int8Array array(staticShape(attr.getType()));
   for (auto [i, v] : llvm::enumerate(attr.getValues<APInt>()))
@@ -234,7 +264,7 @@ void OpEvaluator::floatActivation(Operation *op, tfg::Activation act,
   } else if (act == tfg::Activation::relu6) {
     x = relu6(x);
   } else if (act == tfg::Activation::leaky_relu) {
-    x = leakyRelu(x, tfg::fusedSlope(op));
+    x = leakyRelu(x, dpuFloat ? kDpuLeakySlope : tfg::fusedSlope(op));
   }
 }
 
@@ -354,11 +384,14 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::AvgPoolOp o) {
-        if (failed(check(op, avgPool(f(o.getInput()),
-                                     poolAttrs(o.getKernel(), o.getStrides(),
-                                               o.getPad()),
-                                     fo, error))))
+        Pool2DAttrs attrs =
+            poolAttrs(o.getKernel(), o.getStrides(), o.getPad());
+        // The DPU sums the window and scales by m / 2^s, not 1 / (kh * kw).
+        attrs.countIncludePad = attrs.countIncludePad || dpuFloat;
+        if (failed(check(op, avgPool(f(o.getInput()), attrs, fo, error))))
           return failure();
+        if (dpuFloat)
+          scaleLikeDpuPool(fo, attrs.kernel.h, attrs.kernel.w);
         setFloat(std::move(fo));
         return success();
       })
@@ -367,6 +400,11 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         if (failed(check(op, meanReduce(f(o.getInput()), axes, o.getKeepDims(),
                                         fo, error))))
           return failure();
+        // A spatial mean is quantized as a DPU average pool over H x W.
+        const FloatArray &in = f(o.getInput());
+        llvm::sort(axes);
+        if (dpuFloat && in.rank() == 4 && axes == std::vector<int64_t>{1, 2})
+          scaleLikeDpuPool(fo, in.shape[1], in.shape[2]);
         setFloat(std::move(fo));
         return success();
       })
@@ -422,12 +460,19 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](tfg::HardSigmoidOp o) {
-        setFloat(hardSigmoid(f(o.getInput()), o.getAlpha().convertToFloat(),
-                             o.getBeta().convertToFloat()));
+        fo = hardSigmoid(f(o.getInput()), o.getAlpha().convertToFloat(),
+                         o.getBeta().convertToFloat());
+        // The DPU's relu6(x + 3) * 2731 / 2^14 for relu6(x + 3) / 6.
+        if (dpuFloat)
+          for (float &v : fo.data)
+            v = float(double(v) * (6.0 * 2731.0 / 16384.0));
+        setFloat(std::move(fo));
         return success();
       })
       .Case([&](tfg::LeakyReluOp o) {
-        setFloat(leakyRelu(f(o.getInput()), o.getAlpha().convertToFloat()));
+        setFloat(leakyRelu(f(o.getInput()),
+                           dpuFloat ? kDpuLeakySlope
+                                    : o.getAlpha().convertToFloat()));
         return success();
       })
       .Case([&](tfg::ClipOp o) {
@@ -546,18 +591,19 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
       })
       .Case([&](quant::QuantizeOp o) {
         auto type = quant::getFixType(o.getOutput());
-        if (type.getBitWidth() != 8)
+        if (type.getBitWidth() > 8)
           return LogicalResult(
               op->emitError()
-              << "interpreter: only 8-bit fixed point is supported");
+              << "interpreter: fixed point wider than 8 bits is not supported");
         RoundMode mode = type.getRoundMode() == quant::RoundMode::dpu_round
                              ? RoundMode::DpuRound
                          : type.getRoundMode() == quant::RoundMode::std_round
                              ? RoundMode::StdRound
                              : RoundMode::Py3Round;
-        out = RuntimeValue::ofFixed(
-            quantizeArray(f(o.getInput()), type.getFixPoint(), 8, mode),
-            type.getFixPoint());
+        out = RuntimeValue::ofFixed(quantizeArray(f(o.getInput()),
+                                                  type.getFixPoint(),
+                                                  type.getBitWidth(), mode),
+                                    type.getFixPoint());
         return success();
       })
       .Case([&](quant::DequantizeOp o) {
@@ -668,6 +714,36 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         out.ints.shape = *shape;
         return success();
       })
+      .Case([&](quant::PadOp o) {
+        std::vector<int64_t> pads(o.getPads().begin(), o.getPads().end());
+        PadFixMode mode =
+            o.getMode() == quant::PadMode::reflect     ? PadFixMode::Reflect
+            : o.getMode() == quant::PadMode::symmetric ? PadFixMode::Symmetric
+                                                       : PadFixMode::Constant;
+        Int8Array result;
+        if (failed(check(op, padFix(q(o.getInput()), pads, mode,
+                                    int8_t(o.getValue()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::UpsampleOp o) {
+        Int8Array result;
+        if (failed(check(op, upsampleFix(q(o.getInput()), o.getScale()[0],
+                                         o.getScale()[1], result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
+      .Case([&](quant::HardSigmoidOp o) {
+        Int8Array result;
+        if (failed(
+                check(op, hardSigmoidFix(q(o.getInput()), fix(o.getInput()),
+                                         fix(o.getOutput()), result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), fix(o.getOutput()));
+        return success();
+      })
       .Default([&](Operation *other) {
         return other->emitError() << "interpreter: no implementation for '"
                                   << other->getName() << "'";
@@ -675,6 +751,19 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
 }
 
 } // namespace
+
+LogicalResult Interpreter::step(Operation *op,
+                                llvm::DenseMap<Value, RuntimeValue> &env) {
+  OpEvaluator evaluator(env, constants);
+  evaluator.dpuFloat = dpuFloat;
+  std::vector<RuntimeValue> outs;
+  if (failed(evaluator.evaluate(op, outs)))
+    return failure();
+  clampToTypes(op, outs);
+  for (auto [result, value] : llvm::zip(op->getResults(), outs))
+    env[result] = std::move(value);
+  return success();
+}
 
 LogicalResult Interpreter::runBlock(Block &block,
                                     ArrayRef<RuntimeValue> arguments,
@@ -684,6 +773,7 @@ LogicalResult Interpreter::runBlock(Block &block,
   for (auto [arg, value] : llvm::zip(block.getArguments(), arguments))
     env[arg] = value;
   OpEvaluator evaluator(env, constants);
+  evaluator.dpuFloat = dpuFloat;
   for (Operation &op : block) {
     if (op.hasTrait<OpTrait::IsTerminator>()) {
       results.clear();
@@ -701,6 +791,7 @@ LogicalResult Interpreter::runBlock(Block &block,
     } else if (failed(evaluator.evaluate(&op, outs))) {
       return failure();
     }
+    clampToTypes(&op, outs);
     if (observer)
       observer(&op, outs);
     for (auto [result, value] : llvm::zip(op.getResults(), outs))

@@ -167,6 +167,43 @@ int vai::fixPosMinDiffs(const float *data, size_t n, int bitWidth,
   return best;
 }
 
+int vai::fixPosDepthwise(const float *data, size_t n, size_t channels,
+                         int bitWidth, RoundMode mode, int range) {
+  int start = fixPosNonOverflow(data, n, bitWidth);
+  if (channels == 0 || n % channels != 0)
+    return fixPosMinDiffs(data, n, bitWidth, mode, range);
+  std::vector<double> energy(channels, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    if (std::isfinite(data[i]))
+      energy[i % channels] += double(data[i]) * double(data[i]);
+  if (std::none_of(energy.begin(), energy.end(),
+                   [](double e) { return e > 0.0; }))
+    return start;
+  int best = start;
+  double bestErr = std::numeric_limits<double>::infinity();
+  std::vector<double> error(channels);
+  for (int pos = start; pos < start + std::max(range, 1); ++pos) {
+    std::fill(error.begin(), error.end(), 0.0);
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(data[i]))
+        continue;
+      double q = std::ldexp(
+          double(quantizeValue(data[i], pos, bitWidth, true, mode)), -pos);
+      double d = q - double(data[i]);
+      error[i % channels] += d * d;
+    }
+    double mean = 0.0;
+    for (size_t c = 0; c < channels; ++c)
+      if (energy[c] > 0.0)
+        mean += error[c] / energy[c];
+    if (mean < bestErr) {
+      bestErr = mean;
+      best = pos;
+    }
+  }
+  return best;
+}
+
 int vai::modeOfPositions(const std::vector<int> &positions) {
   std::map<int, size_t> counts;
   for (int p : positions)

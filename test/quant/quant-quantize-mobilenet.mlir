@@ -1,4 +1,6 @@
-// RUN: vai-opt %s -split-input-file -quant-quantize | FileCheck %s
+// align-concat=1: the unaligned concat form (the default 0 is tested in
+// quant-align.mlir).
+// RUN: vai-opt %s -split-input-file -quant-quantize=align-concat=1 | FileCheck %s
 
 // Depthwise conv with a fused ReLU6 is requantized like conv2d: weights at
 // 7 (64, -32), shift_cut = 7 + 5 - 6 = 6. The concat takes the coarser

@@ -1,4 +1,6 @@
-// RUN: vai-opt %s -split-input-file -quant-quantize -verify-diagnostics | FileCheck %s
+// align-pool=2: pools keep their calibrated positions (the default 0 is
+// tested in quant-align.mlir).
+// RUN: vai-opt %s -split-input-file -quant-quantize=align-pool=2 -verify-diagnostics | FileCheck %s
 
 // Weights [0.5, -0.25] fit 7 fractional bits (64, -32); bias 1.0 needs
 // position 6 (64); 0.125 at 6 is 8. shift_cut = 7 + 7 - 6 = 8.

@@ -9,6 +9,7 @@
 #include "vai/Simulator/FixedKernels.h"
 #include "vai/Support/FixedPoint.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -235,6 +236,51 @@ TEST(FixedPointTest, MinDiffsPosition) {
         fixPosMinDiffs(v.data(), v.size(), 8, RoundMode::DpuRound, 8);
     EXPECT_EQ(withFull, bruteForceMinDiffs(v, p0, p0 + 8)) << "trial " << trial;
   }
+}
+
+TEST(FixedPointTest, DepthwiseStrategy) {
+  // Channel 0 spans [-4, 4], channel 1 holds values near 0.01: one tensor
+  // position cannot serve both. Method 1 keeps channel 0 (position 5,
+  // channel 1 rounds to 0 or 1 step); the depthwise measure prefers a
+  // position where channel 1 survives even though channel 0 clips.
+  std::vector<float> w;
+  for (int i = 0; i < 9; ++i) {
+    w.push_back(-4.0f + i);          // channel 0
+    w.push_back(0.01f + 0.001f * i); // channel 1
+  }
+  int p0 = fixPosNonOverflow(w.data(), w.size(), 8);
+  EXPECT_EQ(p0, 4);
+  int m1 = fixPosMinDiffs(w.data(), w.size(), 8, RoundMode::DpuRound);
+  int m2 = fixPosDepthwise(w.data(), w.size(), 2, 8, RoundMode::DpuRound);
+  EXPECT_EQ(m1, p0);
+  // Independent check: the mean relative per-channel error, by brute force.
+  auto measure = [&](int pos) {
+    double err[2] = {0, 0}, energy[2] = {0, 0};
+    for (size_t i = 0; i < w.size(); ++i) {
+      double q = std::clamp(std::floor(w[i] * std::ldexp(1.0, pos) + 0.5),
+                            -128.0, 127.0) *
+                 std::ldexp(1.0, -pos);
+      err[i % 2] += (q - w[i]) * (q - w[i]);
+      energy[i % 2] += double(w[i]) * w[i];
+    }
+    return err[0] / energy[0] + err[1] / energy[1];
+  };
+  int best = p0;
+  for (int pos = p0; pos < p0 + 5; ++pos)
+    if (measure(pos) < measure(best))
+      best = pos;
+  EXPECT_EQ(m2, best);
+  EXPECT_GT(m2, m1);
+  // One channel: the same measure as min-diffs up to a constant factor.
+  std::vector<float> one = {0.3f, -0.7f, 0.05f, 0.9f, -0.01f};
+  EXPECT_EQ(fixPosDepthwise(one.data(), one.size(), 1, 8, RoundMode::DpuRound),
+            fixPosMinDiffs(one.data(), one.size(), 8, RoundMode::DpuRound));
+  // All zero: the default position; a bad channel count: method 1.
+  std::vector<float> zeros(8, 0.0f);
+  EXPECT_EQ(fixPosDepthwise(zeros.data(), 8, 4, 8, RoundMode::DpuRound),
+            fixPosNonOverflow(zeros.data(), 8, 8));
+  EXPECT_EQ(fixPosDepthwise(one.data(), one.size(), 3, 8, RoundMode::DpuRound),
+            fixPosMinDiffs(one.data(), one.size(), 8, RoundMode::DpuRound));
 }
 
 TEST(FixedPointTest, ModeOfPositions) {

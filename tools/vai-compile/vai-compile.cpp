@@ -23,42 +23,86 @@
 
 using namespace mlir;
 
+static llvm::cl::OptionCategory compileCategory("vai-compile options");
+
 static llvm::cl::opt<std::string> modelPath(llvm::cl::Positional,
+                                            llvm::cl::cat(compileCategory),
                                             llvm::cl::desc("<model.pb|.pbtxt>"),
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    archPath("arch", llvm::cl::Required,
+    archPath("arch", llvm::cl::Required, llvm::cl::cat(compileCategory),
              llvm::cl::desc("arch.json of the target DPU"));
 static llvm::cl::opt<std::string>
-    calibPath("calib", llvm::cl::Required,
+    calibPath("calib", llvm::cl::Required, llvm::cl::cat(compileCategory),
               llvm::cl::desc("calibration inputs: .npy (one image per row), "
                              ".npz (one array per input) or image folder"));
 static llvm::cl::opt<std::string> preprocessPath(
-    "preprocess",
+    "preprocess", llvm::cl::cat(compileCategory),
     llvm::cl::desc("JSON preprocessing spec for an image folder (resize, "
                    "crop, mean, scale/std, channel_order)"));
 static llvm::cl::opt<std::string> outputPath("o", llvm::cl::Required,
+                                             llvm::cl::cat(compileCategory),
                                              llvm::cl::desc("output .xmodel"));
 static llvm::cl::opt<std::string>
-    mlirOutput("emit-mlir",
+    mlirOutput("emit-mlir", llvm::cl::cat(compileCategory),
                llvm::cl::desc("also write the partitioned module as MLIR"));
 static llvm::cl::list<std::string>
     outputNodes("output-nodes", llvm::cl::CommaSeparated,
+                llvm::cl::cat(compileCategory),
                 llvm::cl::desc("nodes whose outputs are the model outputs"));
 static llvm::cl::opt<unsigned>
-    method("method", llvm::cl::init(1),
-           llvm::cl::desc("0 non-overflow, 1 min-diffs"));
+    method("method", llvm::cl::init(1), llvm::cl::cat(compileCategory),
+           llvm::cl::desc("position selection: 0 non-overflow, 1 min-diffs, "
+                          "2 min-diffs with the depthwise strategy"));
 static llvm::cl::opt<unsigned>
-    batchSize("batch-size", llvm::cl::init(32),
+    batchSize("batch-size", llvm::cl::init(32), llvm::cl::cat(compileCategory),
               llvm::cl::desc("calibration batch size"));
 static llvm::cl::opt<unsigned>
-    calibIter("calib-iter", llvm::cl::init(0),
+    calibIter("calib-iter", llvm::cl::init(0), llvm::cl::cat(compileCategory),
               llvm::cl::desc("calibration batches (0 = all)"));
+
+static llvm::cl::opt<unsigned>
+    weightBit("weight-bit", llvm::cl::init(8), llvm::cl::cat(compileCategory),
+              llvm::cl::desc("bit width of weights and biases (2..8)"));
+static llvm::cl::opt<unsigned>
+    activationBit("activation-bit", llvm::cl::init(8),
+                  llvm::cl::cat(compileCategory),
+                  llvm::cl::desc("bit width of activations (2..8)"));
+static llvm::cl::list<std::string>
+    nodesBit("nodes-bit", llvm::cl::CommaSeparated,
+             llvm::cl::cat(compileCategory),
+             llvm::cl::desc("per-node bit widths, name:bits,..."));
+static llvm::cl::list<std::string>
+    nodesMethod("nodes-method", llvm::cl::CommaSeparated,
+                llvm::cl::cat(compileCategory),
+                llvm::cl::desc("per-node methods, name:method,..."));
+static llvm::cl::list<std::string>
+    ignoreNodes("ignore-nodes", llvm::cl::CommaSeparated,
+                llvm::cl::cat(compileCategory),
+                llvm::cl::desc("nodes left float, run on the CPU"));
+static llvm::cl::opt<bool> simulateDpu(
+    "simulate-dpu", llvm::cl::init(true), llvm::cl::cat(compileCategory),
+    llvm::cl::desc("calibrate with the DPU's leaky-relu, avgpool and "
+                   "hard-sigmoid approximations"));
+static llvm::cl::opt<bool>
+    cle("cle", llvm::cl::cat(compileCategory),
+        llvm::cl::desc("cross-layer equalization before calibration"));
+static llvm::cl::opt<bool>
+    biasCorrection("bias-correction", llvm::cl::cat(compileCategory),
+                   llvm::cl::desc("correct biases for the quantization's mean "
+                                  "error on the calibration data"));
+static llvm::cl::opt<bool> fastFinetune(
+    "fast-finetune", llvm::cl::cat(compileCategory),
+    llvm::cl::desc("AdaQuant: optimise each layer's weights and bias "
+                   "against the float outputs on the calibration data"));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
+  // LLVM's codegen options mean nothing here; MLIR's (--mlir-timing, ...)
+  // still work, listed by --help-hidden.
+  llvm::cl::HideUnrelatedOptions(compileCategory);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "vai-compile: frozen GraphDef to DPU .xmodel\n");
 
@@ -93,6 +137,15 @@ int main(int argc, char **argv) {
   options.method = method;
   options.batchSize = batchSize;
   options.calibIter = calibIter;
+  options.weightBit = weightBit;
+  options.activationBit = activationBit;
+  options.nodesBit.assign(nodesBit.begin(), nodesBit.end());
+  options.nodesMethod.assign(nodesMethod.begin(), nodesMethod.end());
+  options.ignoreNodes.assign(ignoreNodes.begin(), ignoreNodes.end());
+  options.simulateDpu = simulateDpu;
+  options.cle = cle;
+  options.biasCorrection = biasCorrection;
+  options.fastFinetune = fastFinetune;
   vai::buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

@@ -5,6 +5,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include <string>
+#include <vector>
 
 namespace vai {
 
@@ -15,6 +16,13 @@ struct CompileOptions {
   unsigned method = 1;         ///< position selection (vai_q's method)
   unsigned batchSize = 32;
   unsigned calibIter = 0;
+  unsigned weightBit = 8, activationBit = 8;
+  /// vai_q's `name:value` lists and node lists (see quantizer-options.md).
+  std::vector<std::string> nodesBit, nodesMethod, ignoreNodes;
+  bool simulateDpu = true;
+  /// Corrections: cross-layer equalization (relu6 replaced by relu so that
+  /// every pair equalizes), bias correction and fast finetune.
+  bool cle = false, biasCorrection = false, fastFinetune = false;
 };
 
 /// What `vai-float-prepare` may do beyond the exact rewrites; all off by

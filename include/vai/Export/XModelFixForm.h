@@ -31,6 +31,32 @@ bool isFixFormModule(mlir::ModuleOp module);
 mlir::LogicalResult buildFixFormXModel(mlir::ModuleOp module,
                                        proto::XGraph &graph);
 
+/// The leaky-relu slope the DPU computes (26/256, DESIGN.md §5), written
+/// as the `alpha` of a `leaky-relu` and the only one read back as
+/// `#quant.nonlinear<leaky_relu>`.
+constexpr float kFixFormLeakyAlpha = 26.0f / 256.0f;
+
+/// The XIR op type and attributes the writer gives the float op of the
+/// quant compute op \p op (conv2d -> "conv2d" with kernel, stride,
+/// dilation, pad_mode, pad, ...); "" for ops without one. The importer
+/// compares a file's attributes with these and keeps only the difference.
+std::string fixFormFloatOp(mlir::Operation *op, proto::XAttrMap &attrs);
+
+/// Sets XIR's `paddings` ({before_0, after_0, ...}) and `mode` attributes
+/// of a `quant.pad` (built_in_ops.cpp: pad and pad-fix share them).
+void setXirPadAttrs(mlir::Operation *padOp, proto::XAttrMap &attrs);
+
+/// Applies what an imported quant op kept of its XIR op: `xir.omit` lists
+/// attributes of \p attrs the file did not have, `xir.attrs` the ones it
+/// had in addition or with another value. So the writer puts back, for a
+/// recognized pattern (float op [+ activation] + fix), exactly the file's
+/// attributes; `xir.names` ("activation", "fix") keeps the names of the
+/// ops the quant op stands for, `xir.type` another XIR type of the same
+/// meaning (`flatten` for a reshape).
+mlir::LogicalResult applyKeptXirAttrs(mlir::Operation *op,
+                                      proto::XAttrMap &attrs,
+                                      std::string &error);
+
 /// buildFixFormXModel + serialization (`vai-translate --export-xmodel`
 /// of an imported module, or of any module with --xmodel-fix-form).
 mlir::LogicalResult exportFixFormXModel(mlir::ModuleOp module,

@@ -23,7 +23,17 @@ namespace vai {
 /// - a float `const` read only by a `fix` whose values are exactly integers
 ///   at that fix point becomes `quant.const` (int8 values, the fix point in
 ///   the `!quant.fix` type, XIR's own layout, e.g. OHWI weights);
-/// - any other `fix` becomes `quant.quantize`;
+/// - a float op with a quant form whose inputs are fixed-point, read only
+///   by an optional activation read only by a `fix` -- conv2d,
+///   depthwise-conv2d, matmul (+ relu / relu6 / leaky-relu 26/256), add
+///   (+ relu), mul, concat, maxpool2d, avgpool2d, reshape, flatten --
+///   becomes one quant op (quant.conv2d, ..., weights transposed to HWIO)
+///   when its verifier accepts the positions and sizes; what the quant op
+///   does not say is kept on it for the writer (`xir.attrs`, `xir.omit`,
+///   `xir.names`, `xir.type`, see vai/Export/XModelFixForm.h). A
+///   convolution in this form whose weights are not a const is an error;
+/// - any other `fix` becomes `quant.quantize`, and one without exactly one
+///   input is an error;
 /// - every other op becomes `tfg.node "xir" "<op_type>"`, carrying its
 ///   attributes verbatim (`attrs`), its input argument names
 ///   (`xir.args`, `xir.arg_sizes`) and anything of its output tensor the

@@ -132,6 +132,36 @@ bool concatFix(const std::vector<const Int8Array *> &inputs,
                const std::vector<int> &fixPoints, int64_t axis, int outFix,
                Int8Array &out, std::string &error);
 
+/// How padFix fills the border (XIR pad-fix `mode`).
+enum class PadFixMode {
+  Constant,
+  /// x[-k] = x[k]: mirror without repeating the edge; pads < dimension.
+  Reflect,
+  /// x[-k] = x[k - 1]: mirror repeating the edge; pads <= dimension.
+  Symmetric,
+};
+
+/// XIR pad-fix: pads = [begin_0, ..., begin_{r-1}, end_0, ..., end_{r-1}]
+/// (ONNX order), all >= 0. A copy: the fix point does not change.
+bool padFix(const Int8Array &input, const std::vector<int64_t> &pads,
+            PadFixMode mode, int8_t value, Int8Array &out, std::string &error);
+
+/// XIR upsample-fix (NEAREST, integer scale): NHWC out[n, y, x, c] =
+/// in[n, floor(y / scaleH), floor(x / scaleW), c].
+bool upsampleFix(const Int8Array &input, int64_t scaleH, int64_t scaleW,
+                 Int8Array &out, std::string &error);
+
+/// The DPU's hard sigmoid multiplier 2731 / 2^14 (~1/6; XIR
+/// hard-sigmoid-fix, vai_q hardsigmoid).
+constexpr int kHardSigmoidNumerator = 2731;
+constexpr int kHardSigmoidShift = 14;
+
+/// XIR hard-sigmoid-fix: y = sat8(round_half_up(clamp(x * 2731 + 3 * 2731
+/// * 2^inFix, 0, 6 * 2731 * 2^inFix) / 2^(14 + inFix - outFix))). Needs
+/// inFix in [0, 15] and 14 + inFix - outFix in [0, 31].
+bool hardSigmoidFix(const Int8Array &input, int inFix, int outFix,
+                    Int8Array &out, std::string &error);
+
 /// Elementwise quantizeValue / dequantizeValue. bitWidth must be <= 8.
 Int8Array quantizeArray(const FloatArray &x, int fixPoint, int bitWidth = 8,
                         RoundMode mode = RoundMode::DpuRound);

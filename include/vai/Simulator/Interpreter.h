@@ -45,6 +45,18 @@ public:
   mlir::FailureOr<std::vector<RuntimeValue>>
   run(llvm::ArrayRef<RuntimeValue> inputs, const OpObserver &observer = {});
 
+  /// Evaluates one op of the function (not a terminator or dpu.subgraph),
+  /// its operands taken from `env`, its results added to `env`. For
+  /// drivers that run ops one at a time, such as quant-bias-correction's
+  /// float and fake-quantized runs side by side.
+  mlir::LogicalResult step(mlir::Operation *op,
+                           llvm::DenseMap<mlir::Value, RuntimeValue> &env);
+
+  /// Float (tfg) ops compute what the DPU will: leaky ReLU with slope
+  /// 26/256, average pools as sum * m / 2^s (avgPoolDpuFactor), hard sigmoid
+  /// scaled by 6 * 2731 / 2^14 (quant-calibrate's simulate-dpu).
+  void setDpuFloat(bool on) { dpuFloat = on; }
+
 private:
   mlir::LogicalResult runBlock(mlir::Block &block,
                                llvm::ArrayRef<RuntimeValue> arguments,
@@ -52,6 +64,7 @@ private:
                                const OpObserver &observer);
 
   mlir::func::FuncOp func;
+  bool dpuFloat = false;
   /// Constants converted once and reused across runs (calibration batches).
   llvm::DenseMap<mlir::Operation *, RuntimeValue> constants;
 };

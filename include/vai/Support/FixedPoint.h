@@ -81,6 +81,18 @@ int fixPosNonOverflow(const float *data, size_t n, int bitWidth);
 int fixPosMinDiffs(const float *data, size_t n, int bitWidth, RoundMode mode,
                    int range = 5);
 
+/// Method 2's strategy for depthwise weights (`data` laid out with the
+/// output channel innermost, `channels` of them). vai_q documents only "a
+/// special strategy for depthwise weights", so this is ours: a depthwise
+/// channel feeds the next layer on its own, so a channel whose weights all
+/// round to zero is lost however small the tensor-wide error is. Among the
+/// same candidate positions as method 1, pick the one with the smallest
+/// mean over channels of the channel's relative error
+/// sum((dequant(quant(w)) - w)^2) / sum(w^2); ties go to the smaller
+/// position. All-zero channels are skipped.
+int fixPosDepthwise(const float *data, size_t n, size_t channels, int bitWidth,
+                    RoundMode mode, int range = 5);
+
 /// L2 quantization error sum((dequant(quant(x)) - x)^2) at one position.
 double quantizationError(const float *data, size_t n, int fixPoint,
                          int bitWidth, RoundMode mode);

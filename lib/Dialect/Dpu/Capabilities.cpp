@@ -170,6 +170,11 @@ static Placement placeMul(quant::MulOp mul, const Target &target,
 }
 
 Placement placeOp(Operation *op, const Target &target, std::string &reason) {
+  // quant-quantize left it in float (ignore-nodes, input/output-nodes).
+  if (op->hasAttr("quant.ignored")) {
+    reason = "ignored by quantizer";
+    return Placement::Cpu;
+  }
   return llvm::TypeSwitch<Operation *, Placement>(op)
       .Case([&](quant::ConstOp) { return Placement::Constant; })
       .Case([&](quant::QuantizeOp q) {
@@ -217,12 +222,31 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
         // The save engine writes each input at its channel offset of the
         // output (UG1414: concat along channels only).
         int64_t rank = cast<RankedTensorType>(concat.getType()).getRank();
-        if (concat.getAxis() != rank - 1) {
+        if (int64_t(concat.getAxis()) != rank - 1) {
           reason = "concat along axis " + std::to_string(concat.getAxis()) +
                    " (not channels) on " + target.name;
           return Placement::Cpu;
         }
         return Placement::Dpu;
+      })
+      .Case([&](quant::HardSigmoidOp) {
+        // The ALU's "hsigmoid" (XIR hard-sigmoid-fix) when the target has it.
+        if (!target.supportsAluType("hsigmoid")) {
+          reason = "hard sigmoid is not supported by the ALU of " + target.name;
+          return Placement::Cpu;
+        }
+        return Placement::Dpu;
+      })
+      .Case([&](quant::UpsampleOp) {
+        reason = "upsample-fix has no engine in the description of " +
+                 target.name + " (no upsample ALU type)";
+        return Placement::Cpu;
+      })
+      .Case([&](quant::PadOp) {
+        reason = "a pad not merged into a convolution (tfg-fuse-pad merges "
+                 "zero pads) has no engine on " +
+                 target.name;
+        return Placement::Cpu;
       })
       // Leaving fixed point is the CPU's job; nothing is missing on the DPU.
       .Case([&](quant::DequantizeOp) { return Placement::Cpu; })

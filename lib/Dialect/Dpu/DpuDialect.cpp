@@ -64,8 +64,10 @@ LogicalResult SubgraphOp::verify() {
     if (!getTarget())
       return emitOpError() << "a DPU subgraph must name its target";
     for (Operation &op : body.without_terminator())
+      // quant.hard_sigmoid is the ALU's hsigmoid (XIR hard-sigmoid-fix).
       if (!isa<ConvOp, DwConvOp, PoolOp, ElewOp, ElewMulOp, ConcatOp,
-               vai::quant::ConstOp, vai::quant::ReshapeOp>(op))
+               vai::quant::ConstOp, vai::quant::ReshapeOp,
+               vai::quant::HardSigmoidOp>(op))
         return op.emitOpError()
                << "is not an engine op and cannot run in a DPU subgraph";
   }
@@ -174,7 +176,7 @@ LogicalResult ElewMulOp::verify() {
 
 LogicalResult ConcatOp::verify() {
   auto output = cast<RankedTensorType>(getOutput().getType());
-  if (getInputs().empty() || getAxis() != output.getRank() - 1)
+  if (getInputs().empty() || int64_t(getAxis()) != output.getRank() - 1)
     return emitOpError() << "expects inputs concatenated along the channel "
                             "(last) axis";
   int64_t channels = 0;

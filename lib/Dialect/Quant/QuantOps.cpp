@@ -93,9 +93,20 @@ LogicalResult ConstOp::verify() {
   auto value = getValue();
   if (value.getType().getShape() != type.getShape())
     return emitOpError() << "value shape does not match the result shape";
-  if (value.getElementType().getIntOrFloatBitWidth() != fix.getBitWidth())
-    return emitOpError() << "value has "
-                         << value.getElementType().getIntOrFloatBitWidth()
+  unsigned storage = value.getElementType().getIntOrFloatBitWidth();
+  // A signed type narrower than 8 bits (weight-bit < 8) is held in i8, as
+  // the kernels hold it; its values must fit the narrow range.
+  if (storage == 8 && fix.getBitWidth() < 8 && fix.getIsSigned()) {
+    for (const APInt &v : value.getValues<APInt>()) {
+      int64_t q = v.getSExtValue();
+      if (q < fix.getMinInt() || q > fix.getMaxInt())
+        return emitOpError() << "value " << q << " does not fit "
+                             << fix.getBitWidth() << " signed bits";
+    }
+    return success();
+  }
+  if (storage != fix.getBitWidth())
+    return emitOpError() << "value has " << storage
                          << "-bit integers but the result type has "
                          << fix.getBitWidth() << " bits";
   // The integers are raw bit patterns of the stated width: for an unsigned
@@ -321,6 +332,96 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError() << "expects the same fixed-point type in and out";
   if (!vai::reshapeCompatible(input, output))
     return emitOpError() << "changes the number of elements";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pad, upsample, hard sigmoid
+//===----------------------------------------------------------------------===//
+
+LogicalResult PadOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError() << "expects the same fixed-point type in and out";
+  int64_t rank = input.getRank();
+  ArrayRef<int64_t> pads = getPads();
+  if (output.getRank() != rank || int64_t(pads.size()) != 2 * rank)
+    return emitOpError() << "expects output of the input's rank and 2 x "
+                            "rank = "
+                         << 2 * rank << " pads, got " << pads.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = pads[d], after = pads[d + rank];
+    if (before < 0 || after < 0)
+      return emitOpError() << "pads of dimension " << d
+                           << " are negative (crops have no pad-fix form)";
+    int64_t in = input.getDimSize(d);
+    int64_t expected = ShapedType::isDynamic(in) ? in : in + before + after;
+    if (sizesConflict(expected, output.getDimSize(d)))
+      return emitOpError() << "expects output dimension " << d << " to be "
+                           << expected << ", got " << output.getDimSize(d);
+    // One mirror image at most, as XIR's REFLECT / SYMMETRIC define them.
+    int64_t limit = getMode() == PadMode::reflect ? in - 1
+                    : getMode() == PadMode::symmetric
+                        ? in
+                        : std::numeric_limits<int64_t>::max();
+    if (!ShapedType::isDynamic(in) && std::max(before, after) > limit)
+      return emitOpError() << stringifyPadMode(getMode()) << " pad of "
+                           << std::max(before, after) << " exceeds dimension "
+                           << d << " of size " << in;
+  }
+  auto fix = cast<FixType>(input.getElementType());
+  auto value = static_cast<int64_t>(getValue());
+  if (value < fix.getMinInt() || value > fix.getMaxInt())
+    return emitOpError() << "pad value " << value << " is outside ["
+                         << fix.getMinInt() << ", " << fix.getMaxInt() << "]";
+  return success();
+}
+
+LogicalResult UpsampleOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto output = cast<RankedTensorType>(getOutput().getType());
+  if (input.getElementType() != output.getElementType())
+    return emitOpError() << "expects the same fixed-point type in and out";
+  if (input.getRank() != 4 || output.getRank() != 4)
+    return emitOpError() << "expects rank-4 NHWC input and output";
+  ArrayRef<int64_t> scale = getScale();
+  if (scale.size() != 2 || scale[0] < 1 || scale[1] < 1)
+    return emitOpError() << "expects scale = [sh, sw], integers >= 1";
+  for (int64_t d = 0; d < 4; ++d) {
+    int64_t in = input.getDimSize(d);
+    int64_t factor = d == 1 ? scale[0] : d == 2 ? scale[1] : 1;
+    int64_t expected = ShapedType::isDynamic(in) ? in : in * factor;
+    if (sizesConflict(expected, output.getDimSize(d)))
+      return emitOpError() << "expects output dimension " << d << " to be "
+                           << expected << ", got " << output.getDimSize(d);
+  }
+  return success();
+}
+
+int HardSigmoidOp::getShiftHsigmoid() {
+  return 14 + getFixType(getInput()).getFixPoint() -
+         getFixType(getOutput()).getFixPoint();
+}
+
+LogicalResult HardSigmoidOp::verify() {
+  if (failed(
+          verifySameShape(*this, getInput().getType(), getOutput().getType())))
+    return failure();
+  // The DPU compiler's constraints (vai_q adjust_hard_sigmoid).
+  int in = getFixType(getInput()).getFixPoint();
+  int out = getFixType(getOutput()).getFixPoint();
+  if (in < 0 || in > 15)
+    return emitOpError() << "input position " << in
+                         << " is outside [0, 15] (hsigmoid_in)";
+  if (out < 7)
+    return emitOpError() << "output position " << out
+                         << " is below 7: the DPU clips at 1 only by "
+                            "saturating at 127 / 2^o";
+  int shift = getShiftHsigmoid();
+  if (shift < 0 || shift > 31)
+    return emitOpError() << "shift_hsigmoid = 14 + i - o = 14 + " << in << " - "
+                         << out << " = " << shift << " is outside [0, 31]";
   return success();
 }
 

@@ -626,3 +626,161 @@ func.func @reshape_changes_signedness(%x: tensor<?x10x!quant.fix<s8, 3>>) {
   %y = quant.reshape %x : (tensor<?x10x!quant.fix<s8, 3>>) -> tensor<?x10x!quant.fix<u8, 3>>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// quant.pad, quant.upsample, quant.hard_sigmoid
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @pad_changes_position(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op expects the same fixed-point type in and out}}
+  %y = quant.pad %x {pads = array<i64: 0, 1, 1, 0, 0, 1, 1, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x6x6x2x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @pad_wrong_count(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op expects output of the input's rank and 2 x rank = 8 pads, got 4}}
+  %y = quant.pad %x {pads = array<i64: 1, 1, 1, 1>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x6x6x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op pads of dimension 1 are negative (crops have no pad-fix form)}}
+  %y = quant.pad %x {pads = array<i64: 0, -1, 0, 0, 0, 0, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x3x4x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @pad_wrong_shape(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op expects output dimension 2 to be 5, got 6}}
+  %y = quant.pad %x {pads = array<i64: 0, 1, 1, 0, 0, 1, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x6x6x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @pad_reflect_too_far(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op reflect pad of 4 exceeds dimension 1 of size 4}}
+  %y = quant.pad %x {pads = array<i64: 0, 4, 0, 0, 0, 0, 0, 0>, mode = #quant.pad_mode<reflect>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x8x4x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @pad_symmetric_too_far(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op symmetric pad of 5 exceeds dimension 2 of size 4}}
+  %y = quant.pad %x {pads = array<i64: 0, 0, 0, 0, 0, 0, 5, 0>, mode = #quant.pad_mode<symmetric>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x4x9x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @pad_value_out_of_range(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.pad' op pad value 128 is outside [-128, 127]}}
+  %y = quant.pad %x {pads = array<i64: 0, 0, 0, 0, 0, 0, 1, 0>, value = 128 : i64} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x4x5x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @upsample_changes_position(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.upsample' op expects the same fixed-point type in and out}}
+  %y = quant.upsample %x {scale = array<i64: 2, 2>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x8x8x2x!quant.fix<s8, 2>>
+  return
+}
+
+// -----
+
+func.func @upsample_rank(%x: tensor<?x4x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.upsample' op expects rank-4 NHWC input and output}}
+  %y = quant.upsample %x {scale = array<i64: 2, 2>} : (tensor<?x4x!quant.fix<s8, 3>>) -> tensor<?x8x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @upsample_zero_scale(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.upsample' op expects scale = [sh, sw], integers >= 1}}
+  %y = quant.upsample %x {scale = array<i64: 2, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x8x8x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @upsample_wrong_shape(%x: tensor<?x4x4x2x!quant.fix<s8, 3>>) {
+  // expected-error @+1 {{'quant.upsample' op expects output dimension 2 to be 12, got 8}}
+  %y = quant.upsample %x {scale = array<i64: 2, 3>} : (tensor<?x4x4x2x!quant.fix<s8, 3>>) -> tensor<?x8x8x2x!quant.fix<s8, 3>>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_shape(%x: tensor<?x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'quant.hard_sigmoid' op expects input and output of the same shape}}
+  %y = quant.hard_sigmoid %x : (tensor<?x8x!quant.fix<s8, 4>>) -> tensor<?x9x!quant.fix<s8, 7>>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_negative_input_position(%x: tensor<?x8x!quant.fix<s8, -1>>) {
+  // expected-error @+1 {{'quant.hard_sigmoid' op input position -1 is outside [0, 15] (hsigmoid_in)}}
+  %y = quant.hard_sigmoid %x : (tensor<?x8x!quant.fix<s8, -1>>) -> tensor<?x8x!quant.fix<s8, 7>>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_fine_input_position(%x: tensor<?x8x!quant.fix<s8, 16>>) {
+  // expected-error @+1 {{'quant.hard_sigmoid' op input position 16 is outside [0, 15] (hsigmoid_in)}}
+  %y = quant.hard_sigmoid %x : (tensor<?x8x!quant.fix<s8, 16>>) -> tensor<?x8x!quant.fix<s8, 7>>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_coarse_output(%x: tensor<?x8x!quant.fix<s8, 4>>) {
+  // expected-error @+1 {{'quant.hard_sigmoid' op output position 6 is below 7: the DPU clips at 1 only by saturating at 127 / 2^o}}
+  %y = quant.hard_sigmoid %x : (tensor<?x8x!quant.fix<s8, 4>>) -> tensor<?x8x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @hard_sigmoid_negative_shift(%x: tensor<?x8x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'quant.hard_sigmoid' op shift_hsigmoid = 14 + i - o = 14 + 0 - 15 = -1 is outside [0, 31]}}
+  %y = quant.hard_sigmoid %x : (tensor<?x8x!quant.fix<s8, 0>>) -> tensor<?x8x!quant.fix<s8, 15>>
+  return
+}
+
+// -----
+
+// weight-bit < 8: a narrow signed type is stored in i8 but must fit its bits.
+func.func @const_narrow_value() {
+  // expected-error @+1 {{'quant.const' op value 8 does not fit 4 signed bits}}
+  %c = quant.const dense<[7, -8, 8]> : tensor<3xi8> -> tensor<3x!quant.fix<s4, 2>>
+  return
+}
+
+// -----
+
+func.func @mul_shift_too_large(%a: tensor<?x8x!quant.fix<s8, 8>>, %b: tensor<?x8x!quant.fix<s8, 9>>) {
+  // expected-error @+1 {{'quant.mul' op shift = a + b - o = 17 is outside [0, 16]}}
+  %y = quant.mul %a, %b : (tensor<?x8x!quant.fix<s8, 8>>, tensor<?x8x!quant.fix<s8, 9>>) -> tensor<?x8x!quant.fix<s8, 0>>
+  return
+}
+
+// -----
+
+func.func @depthwise_shift_cut_too_large(%x: tensor<?x4x4x2x!quant.fix<s8, 10>>) {
+  %w = quant.const dense<1> : tensor<1x1x2x1xi8> -> tensor<1x1x2x1x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.depthwise_conv2d' op shift_cut = w + i - o = 7 + 10 - 0 = 17 is outside [0, 16]}}
+  %y = quant.depthwise_conv2d %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>} : (tensor<?x4x4x2x!quant.fix<s8, 10>>, tensor<1x1x2x1x!quant.fix<s8, 7>>) -> tensor<?x4x4x2x!quant.fix<s8, 0>>
+  return
+}

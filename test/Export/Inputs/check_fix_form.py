@@ -14,9 +14,9 @@ own, and a `fix` (bit_width, fix_point, if_signed, round_mode) after every
 fixed-point value; constants are float32 `const` = int8 * 2^-fix_point.
 The xmodel is matched to the module by its edges, not by op names.
 
-With --reimported (the --import-xmodel of W), also checks that every fix
-point and every constant comes back: quant.quantize / quant.const named
-after the `fix` ops.
+With --reimported (the --import-xmodel of W), also checks that the module
+read back passes the same checks against W: every op comes back as the same
+quant op, with its fix points and constants.
 """
 import argparse
 import os
@@ -347,40 +347,16 @@ class Checker:
                                                                self.fixes))
 
 
-def check_reimported(text, checker, ops):
-    """The importer's quant.quantize / quant.const carry the same points."""
-    locs = parse_locs(text)
-    back = {}
-    for line in text.splitlines():
-        m = LINE_RE.match(line)
-        if m and m.group(2) in ('quantize', 'const'):
-            types = tensor_types(m.group(3))
-            back[loc_name(locs, m.group(4))] = (
-                m.group(2), fix_point(types[-1][1]),
-                dense_values(m.group(3), types[0][0])
-                if m.group(2) == 'const' else None)
-    n = 0
-    for op in ops:
-        fix = checker.value.get(op['result'])
-        if op['kind'] in ('const', 'dequantize') or fix is None:
-            continue
-        if fix not in back or back[fix][0] != 'quantize' or \
-                back[fix][1] != op['fix']:
-            fail('reimported %s: %s, want quant.quantize at %d' % (
-                fix, back.get(fix), op['fix']))
-        n += 1
-    consts = 0
-    for name, (kind, fp, values) in back.items():
-        if kind != 'const':
-            continue
-        o = checker.x[name]
-        data = np.frombuffer(checker.x[o['args']['input'][0]]['attrs']['data'],
-                             dtype='<f4')
-        if fp != o['attrs']['fix_point'] or not np.array_equal(
-                values.ravel(), (data.astype(np.float64) * 2.0 ** fp)):
-            fail('reimported const %s' % name)
-        consts += 1
-    return n, consts
+def check_reimported(text, xops, gattrs):
+    """The module --import-xmodel read back from the file passes the same
+    checks against it: quant compute ops (not generic XIR nodes) with the
+    same attributes, fix points and constants."""
+    if 'tfg.node' in text:
+        fail('reimported module has generic XIR ops')
+    ops, inputs, returns = parse_quant(text)
+    c = Checker(xops)
+    c.run(ops, inputs, returns, gattrs)
+    return c
 
 
 def main():
@@ -407,8 +383,11 @@ def main():
     print('fix ops checked: %d' % c.fixes)
     print('consts checked: %d (%d values)' % (c.consts, c.weights))
     if args.reimported:
-        n, consts = check_reimported(open(args.reimported).read(), c, ops)
-        print('reimported fix points: %d, consts: %d' % (n, consts))
+        r = check_reimported(open(args.reimported).read(), xops, gattrs)
+        print('reimported quant ops: %s' % ', '.join(
+            '%s %d' % kv for kv in sorted(r.kinds.items())))
+        print('reimported fix ops checked: %d, consts: %d' % (r.fixes,
+                                                              r.consts))
     print('OK')
 
 

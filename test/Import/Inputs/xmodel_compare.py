@@ -11,6 +11,10 @@
       Prints FileCheck lines for the quant.const ops the importer must make
       from A: for each float `const` read by one `fix`, its values times
       2^fix_point as integers (computed here with NumPy).
+
+  xmodel_compare.py --protoc P --proto X.proto --pattern-counts A.xmodel
+      Prints how many quant ops of each kind (and generic tfg.node ops) the
+      importer must make of A's fix-form patterns, counted here.
 """
 import argparse
 import subprocess
@@ -210,16 +214,113 @@ def const_checks(g):
     print('# %d const + fix pairs' % count)
 
 
+QUANT_OF = {'conv2d': 'quant.conv2d',
+            'depthwise-conv2d': 'quant.depthwise_conv2d',
+            'matmul': 'quant.matmul', 'add': 'quant.add', 'mul': 'quant.mul',
+            'concat': 'quant.concat', 'maxpool2d': 'quant.max_pool',
+            'avgpool2d': 'quant.avg_pool', 'reshape': 'quant.reshape',
+            'flatten': 'quant.reshape'}
+CONV_LIKE = ('conv2d', 'depthwise-conv2d', 'matmul')
+
+
+def pattern_counts(g):
+    """How many ops of each kind --import-xmodel should make of g: a float
+    op of QUANT_OF whose inputs are all `fix` outputs, read only by an
+    optional activation (relu/relu6/leaky-relu after conv2d, depthwise-conv2d
+    and matmul; relu after add) read only by a `fix`, is one quant op (a
+    convolution's weights a const + fix read only there); a const read only
+    by a fix, at integers of its fix point, a quant.const; any other fix a
+    quant.quantize; the rest generic tfg.node ops."""
+    ops = fields(g, 'op_node')
+    by_name = {one(o, 'op_name').decode(): o for o in ops}
+    users = {}
+    for o in ops:
+        for arg in fields(o, 'args'):
+            for src in fields(arg, 'arg_ops'):
+                users.setdefault(src.decode(), []).append(o)
+    returned = set()
+    for entry in fields(g, 'graph_attr'):
+        if one(entry, 'key') == b'return_ops':
+            vec = one(one(entry, 'value', []), 'string_vec_value', [])
+            returned = {v.decode() for v in fields(vec, 'value')}
+
+    def name(o):
+        return one(o, 'op_name').decode()
+
+    def kind(o):
+        return one(o, 'op_type').decode()
+
+    def inputs(o):
+        return [src.decode() for arg in fields(o, 'args')
+                for src in fields(arg, 'arg_ops')]
+
+    def sole_reader(o):
+        us = users.get(name(o), [])
+        return us[0] if len(us) == 1 and name(o) not in returned else None
+
+    fused = set()  # fix ops of const + fix pairs
+    for fix in ops:
+        if kind(fix) != 'fix':
+            continue
+        c = by_name[inputs(fix)[0]]
+        if kind(c) != 'const' or len(users[name(c)]) != 1:
+            continue
+        attrs = attr_map(fix, 'op_attr')
+        fp = int(one(attrs['fix_point'], 'int32_value'))
+        data = one(one(attr_map(c, 'op_attr')['data'], 'bytes_value', []),
+                   'value')
+        v = np.frombuffer(data, dtype='<f4').astype(np.float64) * 2.0**fp
+        if np.all(np.round(v) == v) and v.min() >= -128 and v.max() <= 127:
+            fused.add(name(fix))
+
+    counts = {}
+    absorbed = set()
+    for o in ops:
+        t = kind(o)
+        if t not in QUANT_OF:
+            continue
+        if not all(kind(by_name[i]) == 'fix' for i in inputs(o)):
+            continue
+        if t in ('conv2d', 'depthwise-conv2d'):
+            w = [one(a, 'arg_ops').decode() for a in fields(o, 'args')
+                 if one(a, 'arg_name') == b'weights']
+            if not w or w[0] not in fused or len(users[w[0]]) != 1:
+                continue
+        nxt, act = sole_reader(o), None
+        if nxt is not None and (
+                (t in CONV_LIKE and kind(nxt) in ('relu', 'relu6')) or
+                (t == 'add' and kind(nxt) == 'relu')):
+            act, nxt = nxt, sole_reader(nxt)
+        if nxt is None or kind(nxt) != 'fix':
+            continue
+        counts[QUANT_OF[t]] = counts.get(QUANT_OF[t], 0) + 1
+        absorbed.update({name(o), name(nxt)} | ({name(act)} if act else set()))
+    n_fix = sum(1 for o in ops if kind(o) == 'fix')
+    counts['quant.const'] = len(fused)
+    counts['quant.quantize'] = n_fix - len(fused) - sum(
+        1 for a in absorbed if kind(by_name[a]) == 'fix')
+    counts['tfg.node'] = sum(
+        1 for o in ops if kind(o) not in ('data', 'fix') and
+        name(o) not in absorbed and
+        not (kind(o) == 'const' and any(name(u) in fused
+                                        for u in users.get(name(o), []))))
+    for k in sorted(counts):
+        print(k, counts[k])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--protoc', required=True)
     p.add_argument('--proto', required=True)
     p.add_argument('--const-checks', action='store_true')
+    p.add_argument('--pattern-counts', action='store_true')
     p.add_argument('files', nargs='+')
     args = p.parse_args()
     graphs = [decode(args.protoc, args.proto, f) for f in args.files]
     if args.const_checks:
         const_checks(graphs[0])
+    elif args.pattern_counts:
+        pattern_counts(graphs[0])
     else:
         compare(graphs[0], graphs[1])
 

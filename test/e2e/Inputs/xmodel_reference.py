@@ -568,6 +568,57 @@ def run_eltwise(op, inputs, fps, fp_out):
     return apply_nonlinear(op, num, D, fp_out)
 
 
+def run_pad(op, x):
+    """XIR pad-fix: paddings {before_0, after_0, ...}; a copy."""
+    paddings = [int(p) for p in op.attrs["paddings"]]
+    if len(paddings) != 2 * x.ndim:
+        raise ValueError("%s: %d paddings for rank %d"
+                         % (op.name, len(paddings), x.ndim))
+    width = [(paddings[2 * d], paddings[2 * d + 1]) for d in range(x.ndim)]
+    if width[0] != (0, 0) or min(paddings) < 0:
+        raise NotImplementedError("%s: paddings %s" % (op.name, paddings))
+    mode = op.attrs.get("mode", "CONSTANT")
+    if mode == "CONSTANT":
+        values = np.frombuffer(op.attrs.get("constant_values", b""), np.int8)
+        if values.size and (values != values[0]).any():
+            raise NotImplementedError("%s: different constant_values %s"
+                                      % (op.name, list(values)))
+        fill = int(values[0]) if values.size else 0
+        return np.pad(x, width, mode="constant", constant_values=fill)
+    if mode in ("REFLECT", "SYMMETRIC"):
+        return np.pad(x, width, mode=mode.lower())
+    raise NotImplementedError("%s: pad mode %s" % (op.name, mode))
+
+
+def run_upsample(op, x):
+    """XIR upsample-fix, NEAREST: input index min(in - 1, floor(o * in / out))
+    per spatial axis (XIR resize without align_corners / half pixels)."""
+    if (op.attrs.get("mode") != "NEAREST" or op.attrs.get("align_corners")
+            or op.attrs.get("half_pixel_centers")):
+        raise NotImplementedError("%s: upsample %s" % (op.name, op.attrs))
+    sw, sh = [float(s) for s in op.attrs["scale"]]
+    h, w = x.shape[1], x.shape[2]
+    oh, ow = op.dims[1], op.dims[2]
+    if oh != h * sh or ow != w * sw:
+        raise ValueError("%s: %dx%d -> %dx%d with scale {w %g, h %g}"
+                         % (op.name, h, w, oh, ow, sw, sh))
+    rows = np.minimum(h - 1, np.arange(oh) * h // oh)
+    cols = np.minimum(w - 1, np.arange(ow) * w // ow)
+    return x[:, rows][:, :, cols]
+
+
+def run_hard_sigmoid(op, x, fp_in, fp_out):
+    """XIR hard-sigmoid-fix (Vitis AI cpu-runner): min(2^32, max(0, x * 2731
+    + 3 * 2731 * 2^hsigmoid_in)) / 2^shift_hsigmoid, DPU-rounded."""
+    hin = int(op.attrs["hsigmoid_in"])
+    shift = int(op.attrs["shift_hsigmoid"])
+    if hin != fp_in or shift != 14 + fp_in - fp_out:
+        raise ValueError("%s: hsigmoid_in %d, shift_hsigmoid %d for fix points"
+                         " %d -> %d" % (op.name, hin, shift, fp_in, fp_out))
+    num = np.clip(x * 2731 + 3 * 2731 * (1 << hin), 0, 1 << 32)
+    return saturate(round_shift(num, shift))
+
+
 # ---------------------------------------------------------------------------
 # graph execution
 # ---------------------------------------------------------------------------
@@ -692,6 +743,21 @@ def execute(graph, inputs):
                 raise ValueError("%s: eltwise needs 2+ inputs" % op.name)
             out = run_eltwise(op, [values[p] for p in producers],
                               [fixpos[p] for p in producers], fp_out)
+        elif op.type == "pad-fix":
+            x, fp_in = fetch(op, "input")
+            if fp_in != fp_out:
+                raise NotImplementedError("%s: pad changes fix_point %d -> %d"
+                                          % (op.name, fp_in, fp_out))
+            out = run_pad(op, x)
+        elif op.type == "upsample-fix":
+            x, fp_in = fetch(op, "input")
+            if fp_in != fp_out:
+                raise NotImplementedError("%s: upsample changes fix_point "
+                                          "%d -> %d" % (op.name, fp_in, fp_out))
+            out = run_upsample(op, x)
+        elif op.type == "hard-sigmoid-fix":
+            x, fp_in = fetch(op, "input")
+            out = run_hard_sigmoid(op, x, fp_in, fp_out)
         elif op.type == "reshape-fix":
             x, fp_in = fetch(op, "input")
             if fp_in != fp_out:

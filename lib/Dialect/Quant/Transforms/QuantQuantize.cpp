@@ -7,11 +7,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LayerPositions.h"
+#include "QuantOptions.h"
 #include "mlir/IR/IRMapping.h"
 #include "vai/Dialect/Quant/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Support/FixedPoint.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 namespace vai::quant {
 #define GEN_PASS_DEF_QUANTQUANTIZE
@@ -24,32 +27,14 @@ using namespace vai::quant;
 
 namespace {
 
-/// Positions of one conv/matmul layer before and after adjustment.
-struct LayerPositions {
-  int input, weights, output;
-  std::optional<int> bias;
-
-  /// Moves positions into the DPU's ranges (DESIGN.md §5). The weight
-  /// position is lowered rather than the output raised: it costs precision
-  /// where the weights have most of it, and never risks overflowing the
-  /// output. The bias is kept no finer than w + i so that the hardware's
-  /// unsigned shift field can encode shift_bias (ISA1.md §7).
-  void adjust() {
-    if (weights + input - output > kMaxShiftCut)
-      weights = output + kMaxShiftCut - input;
-    if (weights + input - output < 0)
-      output = weights + input;
-    if (!bias)
-      return;
-    int shiftCut = weights + input - output;
-    auto [lo, hi] = shiftBiasRange(shiftCut);
-    lo = std::max(lo, 0);
-    int shiftBias = weights + input - *bias;
-    if (shiftBias > hi)
-      bias = weights + input - hi;
-    else if (shiftBias < lo)
-      bias = weights + input - lo;
-  }
+/// vai_q's options beyond weight-bit and method (QuantOptions.h).
+struct QuantizerOptions {
+  bool adjustShiftCut = true, adjustShiftBias = true;
+  unsigned alignConcat = 0;
+  /// nodes-bit / nodes-method entries naming weighted layers.
+  llvm::StringMap<unsigned> nodesBit, nodesMethod;
+  /// tfg ops left in float (ignore-nodes, input-nodes / output-nodes).
+  llvm::DenseSet<Operation *> floatOps;
 };
 
 class Quantizer {
@@ -60,10 +45,28 @@ public:
 
   LogicalResult run();
 
+  QuantizerOptions options;
+
 private:
-  FixType fixType(int position) {
-    return FixType::get(builder.getContext(), 8, position);
+  /// An activation type: the width quant-calibrate recorded for the op
+  /// being quantized (`activationBits`).
+  FixType fixType(int position) { return fixType(position, activationBits); }
+  FixType fixType(int position, unsigned bits) {
+    return FixType::get(builder.getContext(), bits, position);
   }
+  static unsigned recordedBits(IntegerAttr attr) {
+    return attr ? unsigned(attr.getInt()) : 8;
+  }
+  /// A float value that stays float: a function argument, or the result of
+  /// an op left in float.
+  bool isFloat(Value v) {
+    Operation *def = v.getDefiningOp();
+    return !def || options.floatOps.contains(def);
+  }
+  /// `v` (float) entering fixed point at its calibrated position, once.
+  FailureOr<Value> quantizeFloat(Operation *user, Value v);
+  /// Keeps `op` in float, feeding it dequantized operands.
+  void keepFloat(Operation *op);
   RankedTensorType fixTensor(Type shapeOf, int position) {
     return RankedTensorType::get(cast<ShapedType>(shapeOf).getShape(),
                                  fixType(position));
@@ -75,17 +78,22 @@ private:
              << "has no '" << kFixPointAttr << "': run quant-calibrate first";
     return int(attr.getInt());
   }
+  // LayerPositions.h: the positions the corrections simulate too.
   int positionOf(ArrayRef<float> values) {
-    return method == 0
-               ? fixPosNonOverflow(values.data(), values.size(), weightBit)
-               : fixPosMinDiffs(values.data(), values.size(), weightBit,
-                                vai::RoundMode::DpuRound);
+    return quant::positionOf(values, weightBit, method);
+  }
+  int weightPositionOf(Operation *layer, Value weights,
+                       ArrayRef<float> values) {
+    return quant::weightPositionOf(layer, weights.getType(), values, weightBit,
+                                   method);
   }
   FailureOr<Value> lookup(Operation *user, Value floatValue) {
     auto it = mapping.find(floatValue);
-    if (it == mapping.end())
-      return user->emitError() << "uses a value that was not quantized";
-    return it->second;
+    if (it != mapping.end())
+      return it->second;
+    if (isFloat(floatValue))
+      return quantizeFloat(user, floatValue);
+    return user->emitError() << "uses a value that was not quantized";
   }
 
   /// Quantizes a constant float tensor at `position` (optionally reshaped).
@@ -98,6 +106,10 @@ private:
                 function_ref<Value(Value, Value, Value, Type)> build);
 
   LogicalResult quantizeOp(Operation *op);
+  /// pad-fix, upsample-fix and hard-sigmoid-fix forms of tfg ops.
+  FailureOr<Value> quantizePad(tfg::PadOp pad);
+  FailureOr<Value> quantizeResize(tfg::ResizeOp resize);
+  FailureOr<Value> quantizeHardSigmoid(tfg::HardSigmoidOp hardSigmoid);
   /// A quantized operand, or a float constant quantized at its own position.
   FailureOr<Value> operandOrConstant(Operation *user, Value floatValue) {
     if (floatValue.getDefiningOp<tfg::ConstOp>()) {
@@ -112,8 +124,62 @@ private:
   func::FuncOp func;
   OpBuilder builder;
   unsigned weightBit, method;
+  unsigned activationBits = 8;
   llvm::DenseMap<Value, Value> mapping;
+  /// Dequantized copies of quantized values for ops left in float.
+  llvm::DenseMap<Value, Value> dequantized;
 };
+
+FailureOr<Value> Quantizer::quantizeFloat(Operation *user, Value v) {
+  IntegerAttr position, bits;
+  OpBuilder::InsertionGuard guard(builder);
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    position =
+        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), kFixPointAttr);
+    bits =
+        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), kBitWidthAttr);
+    if (!position)
+      return func.emitError()
+             << "input " << arg.getArgNumber() << " has no '" << kFixPointAttr
+             << "': run quant-calibrate first";
+    builder.setInsertionPointToStart(arg.getOwner());
+  } else {
+    Operation *def = v.getDefiningOp();
+    position = def->getAttrOfType<IntegerAttr>(kFixPointAttr);
+    bits = def->getAttrOfType<IntegerAttr>(kBitWidthAttr);
+    if (!position || def->getNumResults() != 1)
+      return user->emitError()
+             << "uses the output of float op '" << def->getName()
+             << "', which has no single calibrated '" << kFixPointAttr << "'";
+    builder.setInsertionPointAfter(def);
+  }
+  Value q = QuantizeOp::create(
+      builder, v.getLoc(),
+      RankedTensorType::get(
+          cast<ShapedType>(v.getType()).getShape(),
+          fixType(int(position.getInt()), recordedBits(bits))),
+      v);
+  mapping[v] = q;
+  return q;
+}
+
+void Quantizer::keepFloat(Operation *op) {
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value v = operand.get();
+    if (isFloat(v) || v.getDefiningOp<tfg::ConstOp>() || !mapping.count(v))
+      continue;
+    Value &copy = dequantized[v];
+    if (!copy) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointAfter(mapping.lookup(v).getDefiningOp());
+      copy = DequantizeOp::create(builder, v.getLoc(), v.getType(),
+                                  mapping.lookup(v));
+    }
+    operand.set(copy);
+  }
+  op->setAttr(kIgnoredAttr, builder.getUnitAttr());
+  op->removeAttr(kBitWidthAttr);
+}
 
 FailureOr<Value>
 Quantizer::quantizeConstant(Operation *user, Value floatConst, int position,
@@ -129,8 +195,9 @@ Quantizer::quantizeConstant(Operation *user, Value floatConst, int position,
         quantizeValue(v, position, weightBit, true, vai::RoundMode::DpuRound)));
   auto intType = RankedTensorType::get(dims, builder.getI8Type());
   auto attr = DenseIntElementsAttr::get(intType, ArrayRef<int8_t>(ints));
-  return ConstOp::create(builder, floatConst.getLoc(),
-                         RankedTensorType::get(dims, fixType(position)), attr)
+  return ConstOp::create(
+             builder, floatConst.getLoc(),
+             RankedTensorType::get(dims, fixType(position, weightBit)), attr)
       .getResult();
 }
 
@@ -138,18 +205,33 @@ FailureOr<Value>
 Quantizer::quantizeLayer(Operation *op, Value input, Value weights, Value bias,
                          int output,
                          function_ref<Value(Value, Value, Value, Type)> build) {
+  // nodes-bit / nodes-method entries naming this layer set its weights'
+  // (and bias's) width and method.
+  std::string name = tfg::nodeName(op->getLoc());
+  llvm::SaveAndRestore<unsigned> layerBit(
+      weightBit, options.nodesBit.lookup(name) ? options.nodesBit.lookup(name)
+                                               : weightBit);
+  llvm::SaveAndRestore<unsigned> layerMethod(
+      method, options.nodesMethod.count(name) ? options.nodesMethod.lookup(name)
+                                              : method);
   auto weightValues = tfg::getConstantFloats(weights);
   if (!weightValues)
     return op->emitError() << "expects constant weights";
-  LayerPositions pos{getFixType(input).getFixPoint(), positionOf(*weightValues),
-                     output, std::nullopt};
+  LayerPositions pos{getFixType(input).getFixPoint(),
+                     weightPositionOf(op, weights, *weightValues), output,
+                     std::nullopt};
   if (bias) {
     auto biasValues = tfg::getConstantFloats(bias);
     if (!biasValues)
       return op->emitError() << "expects a constant bias";
     pos.bias = positionOf(*biasValues);
   }
-  pos.adjust();
+  // Positions quant-bias-correction / quant-fast-finetune corrected for.
+  if (auto recorded = recordedPosition(op, kWeightFixPointAttr))
+    pos.weights = *recorded;
+  if (auto recorded = recordedPosition(op, kBiasFixPointAttr); recorded && bias)
+    pos.bias = *recorded;
+  pos.adjust(options.adjustShiftCut, options.adjustShiftBias);
   auto qWeights = quantizeConstant(op, weights, pos.weights);
   if (failed(qWeights))
     return failure();
@@ -178,8 +260,125 @@ static Nonlinear toNonlinear(tfg::Activation act) {
   return Nonlinear::none;
 }
 
+FailureOr<Value> Quantizer::quantizePad(tfg::PadOp pad) {
+  // pad-fix copies values: the output keeps the input's type and the pad
+  // value is quantized at the input's position.
+  auto input = lookup(pad, pad.getInput());
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> pads = pad.getPads();
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return pad.emitError() << "cannot be quantized: negative pads (crops) "
+                              "have no pad-fix form";
+  quant::PadMode mode = quant::PadMode::constant;
+  if (pad.getMode() == tfg::PadMode::reflect) {
+    mode = quant::PadMode::reflect;
+  } else if (pad.getMode() == tfg::PadMode::edge) {
+    // XIR's SYMMETRIC repeats the edge once: the same as edge for pads <= 1.
+    if (llvm::any_of(pads, [](int64_t p) { return p > 1; }))
+      return pad.emitError()
+             << "cannot be quantized: edge padding by more than one element "
+                "has no pad-fix form (CONSTANT, REFLECT or SYMMETRIC)";
+    mode = quant::PadMode::symmetric;
+  }
+  FixType fix = getFixType(*input);
+  int64_t value = quantizeValue(pad.getValue().convertToFloat(),
+                                fix.getFixPoint(), fix.getBitWidth(),
+                                fix.getIsSigned(), vai::RoundMode::DpuRound);
+  auto type =
+      RankedTensorType::get(cast<ShapedType>(pad.getType()).getShape(), fix);
+  return PadOp::create(builder, pad.getLoc(), type, *input,
+                       builder.getDenseI64ArrayAttr(pads),
+                       PadModeAttr::get(builder.getContext(), mode),
+                       builder.getI64IntegerAttr(value))
+      .getResult();
+}
+
+FailureOr<Value> Quantizer::quantizeResize(tfg::ResizeOp resize) {
+  auto input = lookup(resize, resize.getInput());
+  if (failed(input))
+    return failure();
+  if (resize.getMode() != tfg::ResizeMode::nearest)
+    return resize.emitError()
+           << "cannot be quantized: "
+           << tfg::stringifyResizeMode(resize.getMode())
+           << " resize has no fixed-point form (the DPU's upsample-fix is "
+              "nearest by integer factors; its bilinear rounding is not "
+              "documented)";
+  auto in = cast<RankedTensorType>(resize.getInput().getType());
+  auto out = cast<RankedTensorType>(resize.getType());
+  int64_t scale[2];
+  std::optional<ArrayRef<float>> given = resize.getScales();
+  for (int i = 0; i < 2; ++i) {
+    int64_t a = in.getDimSize(1 + i), b = out.getDimSize(1 + i);
+    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a <= 0 ||
+        b % a != 0 || (given && (*given)[i] != float(b / a)))
+      return resize.emitError()
+             << "cannot be quantized: resize from " << in.getDimSize(1) << "x"
+             << in.getDimSize(2) << " to " << out.getDimSize(1) << "x"
+             << out.getDimSize(2)
+             << " is not an upsampling by integer factors (upsample-fix)";
+    scale[i] = b / a;
+  }
+  // With integer scale s, output j = k * s + r reads input k (the DPU's
+  // floor(j / s)) when the source coordinate is k + r / s or k + (r + 0.5)
+  // / s rounded down, or k + (r - (s - 1) / 2) / s rounded to nearest.
+  StringRef coord = resize.getCoordinateMode(),
+            nearest = resize.getNearestMode();
+  bool roundsDown = nearest == "floor";
+  bool toNearest =
+      nearest == "round_prefer_floor" || nearest == "round_prefer_ceil";
+  bool floorOfQuotient =
+      (scale[0] == 1 && scale[1] == 1) ||
+      ((coord == "asymmetric" || coord == "tf_half_pixel_for_nn") &&
+       roundsDown) ||
+      ((coord == "half_pixel" || coord == "pytorch_half_pixel") && toNearest);
+  if (!floorOfQuotient)
+    return resize.emitError()
+           << "cannot be quantized: nearest resize with coordinate mode '"
+           << coord << "' and rounding '" << nearest
+           << "' does not read input floor(j / scale) as upsample-fix does";
+  return UpsampleOp::create(
+             builder, resize.getLoc(),
+             RankedTensorType::get(out.getShape(), getFixType(*input)), *input,
+             builder.getDenseI64ArrayAttr(scale))
+      .getResult();
+}
+
+FailureOr<Value>
+Quantizer::quantizeHardSigmoid(tfg::HardSigmoidOp hardSigmoid) {
+  // The DPU's only hard sigmoid is relu6(x + 3) * 2731 / 2^14.
+  double alpha = hardSigmoid.getAlpha().convertToDouble();
+  double beta = hardSigmoid.getBeta().convertToDouble();
+  if (std::abs(alpha - 1.0 / 6) > 1e-6 || std::abs(beta - 0.5) > 1e-6) {
+    char text[64];
+    snprintf(text, sizeof(text), "alpha %g, beta %g", alpha, beta);
+    return hardSigmoid.emitError()
+           << "hard_sigmoid with " << text
+           << " cannot be quantized: the DPU computes relu6(x + 3) * 2731 / "
+              "2^14 (alpha 1/6, beta 1/2)";
+  }
+  auto output = calibrated(hardSigmoid);
+  auto input = lookup(hardSigmoid, hardSigmoid.getInput());
+  if (failed(output) || failed(input))
+    return failure();
+  int in = getFixType(*input).getFixPoint();
+  if (in < 0 || in > 15)
+    return hardSigmoid.emitError()
+           << "cannot be quantized: its input position " << in
+           << " is outside [0, 15], the DPU's hsigmoid_in range";
+  // Output position >= 7 so that saturation clips at 1 (vai_q
+  // adjust_hard_sigmoid), and shift_hsigmoid = 14 + in - out >= 0.
+  int position = std::clamp(*output, 7, 14 + in);
+  return HardSigmoidOp::create(builder, hardSigmoid.getLoc(),
+                               fixTensor(hardSigmoid.getType(), position),
+                               *input)
+      .getResult();
+}
+
 LogicalResult Quantizer::quantizeOp(Operation *op) {
   Location loc = op->getLoc();
+  activationBits = recordedBits(op->getAttrOfType<IntegerAttr>(kBitWidthAttr));
   auto nonlinearAttr = [&](tfg::Activation act) {
     return NonlinearAttr::get(builder.getContext(), toNonlinear(act));
   };
@@ -235,8 +434,9 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             auto input = lookup(op, pool.getInput());
             if (failed(input))
               return failure();
-            Type type =
-                fixTensor(pool.getType(), getFixType(*input).getFixPoint());
+            Type type = RankedTensorType::get(
+                cast<ShapedType>(pool.getType()).getShape(),
+                getFixType(*input));
             return MaxPoolOp::create(builder, loc, type, *input,
                                      pool.getKernelAttr(),
                                      pool.getStridesAttr(), pool.getPadAttr())
@@ -313,6 +513,7 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
           .Case([&](tfg::ConcatOp concat) -> FailureOr<Value> {
             // The DPU concatenates equal positions: the output takes the
             // coarsest input's, so aligning the others only drops bits.
+            // align-concat=2 keeps the concat's calibrated position.
             SmallVector<Value> inputs;
             int position = std::numeric_limits<int>::max();
             for (Value v : concat.getInputs()) {
@@ -321,6 +522,12 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                 return failure();
               inputs.push_back(*q);
               position = std::min(position, getFixType(*q).getFixPoint());
+            }
+            if (options.alignConcat == 2) {
+              auto own = calibrated(op);
+              if (failed(own))
+                return failure();
+              position = *own;
             }
             return ConcatOp::create(builder, loc,
                                     fixTensor(concat.getType(), position),
@@ -338,7 +545,10 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
               std::swap(*lhs, *rhs);
             int product =
                 getFixType(*lhs).getFixPoint() + getFixType(*rhs).getFixPoint();
-            int position = std::clamp(*output, product - kMaxShiftCut, product);
+            int position =
+                options.adjustShiftCut
+                    ? std::clamp(*output, product - kMaxShiftCut, product)
+                    : *output;
             return MulOp::create(builder, loc,
                                  fixTensor(mul.getType(), position), *lhs, *rhs)
                 .getResult();
@@ -354,10 +564,20 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
               return failure();
             return ReshapeOp::create(
                        builder, loc,
-                       fixTensor(reshape.getType(),
-                                 getFixType(*input).getFixPoint()),
+                       RankedTensorType::get(
+                           cast<ShapedType>(reshape.getType()).getShape(),
+                           getFixType(*input)),
                        *input)
                 .getResult();
+          })
+          .Case([&](tfg::PadOp pad) -> FailureOr<Value> {
+            return quantizePad(pad);
+          })
+          .Case([&](tfg::ResizeOp resize) -> FailureOr<Value> {
+            return quantizeResize(resize);
+          })
+          .Case([&](tfg::HardSigmoidOp hardSigmoid) -> FailureOr<Value> {
+            return quantizeHardSigmoid(hardSigmoid);
           })
           .Case([&](tfg::FusedBatchNormOp) -> FailureOr<Value> {
             return op->emitError()
@@ -380,27 +600,35 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
 
 LogicalResult Quantizer::run() {
   Block &body = func.getBody().front();
-  builder.setInsertionPointToStart(&body);
-  for (BlockArgument arg : body.getArguments()) {
-    auto attr =
-        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), kFixPointAttr);
-    if (!attr)
-      return func.emitError()
-             << "input " << arg.getArgNumber() << " has no '" << kFixPointAttr
-             << "': run quant-calibrate first";
-    mapping[arg] = QuantizeOp::create(
-        builder, arg.getLoc(), fixTensor(arg.getType(), attr.getInt()), arg);
-    func.removeArgAttr(arg.getArgNumber(), kFixPointAttr);
+  // Inputs read only by ops left in float need no quantize.
+  for (BlockArgument arg : llvm::reverse(body.getArguments()))
+    if (llvm::any_of(arg.getUsers(),
+                     [&](Operation *user) {
+                       return !options.floatOps.contains(user);
+                     }) &&
+        failed(quantizeFloat(func, arg)))
+      return failure();
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    func.removeArgAttr(i, kFixPointAttr);
+    func.removeArgAttr(i, kBitWidthAttr);
   }
   SmallVector<Operation *> floatOps;
   for (Operation &op : llvm::make_early_inc_range(body)) {
-    if (isa<QuantizeOp>(op) || isa<tfg::ConstOp>(op))
+    if (isa<QuantizeOp, DequantizeOp>(op) || isa<tfg::ConstOp>(op))
       continue;
     builder.setInsertionPoint(&op);
+    if (options.floatOps.contains(&op)) {
+      keepFloat(&op);
+      continue;
+    }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       // Results leave fixed point under the model's output node names.
       auto outputNames = func->getAttrOfType<ArrayAttr>("tfg.output_names");
       for (OpOperand &operand : ret->getOpOperands()) {
+        // Results of ops left in float are returned as they are.
+        if (Operation *def = operand.get().getDefiningOp();
+            def && options.floatOps.contains(def))
+          continue;
         auto q = lookup(ret, operand.get());
         if (failed(q))
           return failure();
@@ -424,6 +652,23 @@ LogicalResult Quantizer::run() {
   for (Operation &op : llvm::make_early_inc_range(body))
     if (isa<tfg::ConstOp>(op) && op.use_empty())
       op.erase();
+  for (Operation *op : options.floatOps)
+    op->removeAttr(kFixPointAttr);
+  return success();
+}
+
+/// The kernels hold values in int8: widths 2..8 (DESIGN.md §5).
+template <typename Fail>
+LogicalResult checkBitWidth(unsigned bits, const std::string &what, Fail fail) {
+  if (bits > 8) {
+    fail(what + "=" + std::to_string(bits) +
+         ": 16-bit needs int16 kernels: not supported (2..8)");
+    return failure();
+  }
+  if (bits < 2) {
+    fail(what + "=" + std::to_string(bits) + " is outside 2..8");
+    return failure();
+  }
   return success();
 }
 
@@ -431,12 +676,45 @@ struct QuantQuantizePass
     : vai::quant::impl::QuantQuantizeBase<QuantQuantizePass> {
   using QuantQuantizeBase::QuantQuantizeBase;
   void runOnOperation() override {
-    if (weightBit != 8) {
-      getOperation().emitError() << "quant-quantize: only weight-bit=8 is "
-                                    "supported by the fixed-point kernels";
-      return signalPassFailure();
-    }
-    if (failed(Quantizer(getOperation(), weightBit, method).run()))
+    func::FuncOp func = getOperation();
+    auto fail = [&](const std::string &message) {
+      func.emitError() << "quant-quantize: " << message;
+      signalPassFailure();
+    };
+    if (failed(checkBitWidth(weightBit, "weight-bit", fail)))
+      return;
+    if (alignConcat > 2 || alignPool > 2)
+      return fail("align-concat and align-pool take 0 (inputs and output), "
+                  "1 (output only) or 2 (off), got " +
+                  std::to_string(alignConcat > 2 ? unsigned(alignConcat)
+                                                 : unsigned(alignPool)));
+    Quantizer quantizer(func, weightBit, method);
+    QuantizerOptions &opts = quantizer.options;
+    std::string error;
+    NodeNames names(func);
+    if (!parseNodeValues(nodesBit, "nodes-bit", 2, 16, names, opts.nodesBit,
+                         error) ||
+        !parseNodeValues(nodesMethod, "nodes-method", 0, 2, names,
+                         opts.nodesMethod, error) ||
+        !collectFloatOps(func, ignoreNodes, inputNodes, outputNodes,
+                         opts.floatOps, error))
+      return fail(error);
+    // Entries naming other nodes are quant-calibrate's (their outputs).
+    for (auto *map : {&opts.nodesBit, &opts.nodesMethod})
+      for (auto &entry : llvm::make_early_inc_range(*map))
+        if (Operation *op = names.op(entry.getKey());
+            !op || !isWeightedLayer(op))
+          map->erase(entry.getKey());
+    for (auto &entry : opts.nodesBit)
+      if (failed(checkBitWidth(entry.getValue(),
+                               "nodes-bit for '" + entry.getKey().str() + "'",
+                               fail)))
+        return;
+    opts.adjustShiftCut = adjustShiftCut;
+    opts.adjustShiftBias = adjustShiftBias;
+    opts.alignConcat = alignConcat;
+    alignPositions(func, alignConcat, alignPool, opts.floatOps);
+    if (failed(quantizer.run()))
       signalPassFailure();
   }
 };
