@@ -107,6 +107,13 @@ def QuantQuantize : Pass<"quant-quantize", "mlir::func::FuncOp"> {
     negative, and the bias position moved into the `shift_bias` range.
     Inputs enter through `quant.quantize`, results leave through
     `quant.dequantize`, so the function signature is unchanged.
+    A `tfg.relu` that is the only user of a `tfg.add` (a ResNet block's
+    tail) is fused here into `quant.add` with `nonlinear = relu` at the
+    ReLU's position (XIR `eltwise-fix` applies it); `tfg.add` itself has no
+    activation attribute. `tfg.conv2d_transpose` becomes
+    `quant.conv2d_transpose` with the layer rules of a convolution, its
+    `output_padding` rows taken from the end crop (an error when they
+    exceed it: XIR's `transposed-conv2d` has no output padding).
     Weight and bias positions recorded on a layer by
     `quant-bias-correction` or `quant-fast-finetune`
     (`quant.weight_fix_point`, `quant.bias_fix_point`) replace the measured
@@ -134,6 +141,15 @@ def QuantQuantize : Pass<"quant-quantize", "mlir::func::FuncOp"> {
     - `adjust-shift-cut` / `adjust-shift-bias` (default on) enable the
       shift adjustments above; off, the raw positions are kept and the
       quant verifier rejects a layer outside the DPU's ranges.
+    - `float-fallback` (default on): an op with no fixed-point form
+      (softmax, sigmoid, tanh, swish, sub, div, transpose, batch matmul,
+      a transposed matmul, a mean over other axes, `tfg.node`, ...) stays
+      float like an ignored node, marked `quant.ignored` and
+      `quant.float_reason = "no fixed-point form"`, as vai_q leaves it
+      and vai_c runs it on the CPU; an op that feeds only the results
+      needs no requantize. Off, such an op is an error. `bias_add`,
+      `relu` and batch norm remain errors: they mean a missing
+      `vai-float-prepare` pass.
 
     `tfg.pad` (non-negative pads; `edge` only by one element, as XIR's
     SYMMETRIC) and nearest `tfg.resize` by integer factors become
@@ -172,7 +188,10 @@ def QuantQuantize : Pass<"quant-quantize", "mlir::func::FuncOp"> {
     Option<"adjustShiftCut", "adjust-shift-cut", "bool", "true",
            "move positions into the DPU's shift_cut range">,
     Option<"adjustShiftBias", "adjust-shift-bias", "bool", "true",
-           "move bias positions into the DPU's shift_bias range">
+           "move bias positions into the DPU's shift_bias range">,
+    Option<"floatFallback", "float-fallback", "bool", "true",
+           "leave ops with no fixed-point form float (for the CPU) instead "
+           "of failing">
   ];
   let dependentDialects = ["::vai::quant::QuantDialect"];
 }

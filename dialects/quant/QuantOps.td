@@ -149,6 +149,44 @@ def Quant_DepthwiseConv2DOp : Quant_Op<"depthwise_conv2d", [Pure]> {
   }];
 }
 
+def Quant_Conv2DTransposeOp : Quant_Op<"conv2d_transpose", [Pure]> {
+  let summary = "Fixed-point transposed 2-D convolution (XIR `transposed-conv2d-fix`)";
+  let description = [{
+    NHWC input `[N, H, W, C]`, weights `[kh, kw, C, OC]` (input channels
+    third, as `quant.conv2d`'s HWIO, so XIR's `[OC, kh, kw, C]` is the same
+    transposition), optional bias `[OC]`. Input element `(y, x)` adds
+    `in * w[ky, kx]` to output element `(y * sh + ky * dh - pad_top,
+    x * sw + kx * dw - pad_left)`; `pad` (`[top, bottom, left, right]`,
+    non-negative) crops the full output of `(H - 1) * sh + (kh - 1) * dh + 1`
+    rows, which gives exactly the output size (XIR's `pad_mode` FLOOR).
+    The requantization, shift rules and nonlinearities are those of
+    `quant.conv2d`. `quant-quantize` makes it from `tfg.conv2d_transpose`,
+    folding ONNX's `output_padding` rows into a smaller end crop.
+
+    ```mlir
+    %y = quant.conv2d_transpose %x, %w, %b {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>,
+           nonlinear = #quant.nonlinear<relu>}
+         : (tensor<?x4x4x8x!quant.fix<s8, 5>>, tensor<3x3x8x4x!quant.fix<s8, 7>>,
+            tensor<4x!quant.fix<s8, 6>>) -> tensor<?x8x8x4x!quant.fix<s8, 4>>
+    ```
+  }];
+  let arguments = (ins Quant_FixTensor:$input, Quant_FixTensor:$weights,
+      Optional<Quant_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad,
+      DefaultValuedAttr<Quant_NonlinearAttr, "Nonlinear::none">:$nonlinear);
+  let results = (outs Quant_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int getShiftCut();
+    int getShiftBias();
+  }];
+}
+
 class Quant_PoolOp<string mnemonic, string what> : Quant_Op<mnemonic, [Pure]> {
   let summary = "Fixed-point " # what # " pooling (XIR `pool-fix`)";
   let arguments = (ins Quant_FixTensor:$input, DenseI64ArrayAttr:$kernel,

@@ -11,6 +11,7 @@
 #include "vai/Dialect/Dpu/DpuOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Export/XModelFixForm.h"
+#include "vai/Export/XirFloatOps.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
@@ -107,6 +108,9 @@ private:
   XOp &addOp(Operation *op, StringRef type, Value result, StringRef device);
   LogicalResult exportOp(Operation *op, StringRef device, XSubgraph &subgraph,
                          int64_t &macs);
+  /// A tfg op quant-quantize left float, as XIR's float op; null if XIR has
+  /// none we write.
+  XOp *exportFloatOp(Operation *op, StringRef device);
   void addArg(XOp &op, StringRef name, Value value) {
     op.args.push_back({name.str(), {names.lookup(value)}});
   }
@@ -168,6 +172,27 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
     x.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
     x.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
   };
+  // The window, layer attributes and arguments every conv-like -fix op
+  // shares (XIR orders kernel/stride/dilation {w, h}, pad {l, r, t, b}).
+  auto setWindowAttrs = [&](XOp &x, auto c) {
+    auto w = cast<RankedTensorType>(c.getWeights().getType());
+    ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(), p = c.getPad();
+    x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
+    x.attrs["stride"] = vec({s[1], s[0]});
+    x.attrs["dilation"] = vec({d[1], d[0]});
+    x.attrs["pad"] = vec({p[2], p[3], p[0], p[1]});
+    x.attrs["pad_mode"] = XAttr::string("FLOOR");
+  };
+  auto setLayerAttrs = [](XOp &x, auto c) {
+    x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+    x.attrs["nonlinear"] = XAttr::string(nonlinearName(c.getNonlinear()));
+  };
+  auto addLayerArgs = [&](XOp &x, auto c) {
+    addArg(x, "input", c.getInput());
+    addArg(x, "weights", c.getWeights());
+    if (c.getBias())
+      addArg(x, "bias", c.getBias());
+  };
   XOp *created = nullptr;
   LogicalResult result =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -211,28 +236,17 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             auto w = cast<RankedTensorType>(c.getWeights().getType());
             auto out = xirDims(c.getType());
             XOp &x = addOp(op, "conv2d-fix", c.getResult(), device);
-            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(),
-                              p = c.getPad();
-            x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
-            x.attrs["stride"] = vec({s[1], s[0]});
-            x.attrs["dilation"] = vec({d[1], d[0]});
-            x.attrs["pad"] = vec({p[2], p[3], p[0], p[1]});
-            x.attrs["pad_mode"] = XAttr::string("FLOOR");
+            setWindowAttrs(x, c);
             x.attrs["group"] = XAttr::int32(1);
             x.attrs["in_dim"] = XAttr::int32(int32_t(w.getDimSize(2)));
             x.attrs["out_dim"] = XAttr::int32(int32_t(w.getDimSize(3)));
-            x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
-            x.attrs["nonlinear"] =
-                XAttr::string(nonlinearName(c.getNonlinear()));
+            setLayerAttrs(x, c);
             int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
                                 w.getDimSize(0) * w.getDimSize(1) *
                                 w.getDimSize(2);
             x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
             macs += layerMacs;
-            addArg(x, "input", c.getInput());
-            addArg(x, "weights", c.getWeights());
-            if (c.getBias())
-              addArg(x, "bias", c.getBias());
+            addLayerArgs(x, c);
             created = &x;
             return success();
           })
@@ -264,30 +278,37 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
+          .Case([&](quant::Conv2DTransposeOp c) {
+            // Weights leave as const-fix [OC, kh, kw, C] (XIR's
+            // transposed-conv2d layout) by the generic HWIO->OHWI; pad
+            // crops the full output (shape_infer_transposed_conv2d FLOOR).
+            auto w = cast<RankedTensorType>(c.getWeights().getType());
+            XOp &x = addOp(op, "transposed-conv2d-fix", c.getResult(), device);
+            setWindowAttrs(x, c);
+            setLayerAttrs(x, c);
+            auto in = xirDims(c.getInput().getType());
+            int64_t layerMacs = in[0] * in[1] * in[2] * in[3] *
+                                w.getDimSize(0) * w.getDimSize(1) *
+                                w.getDimSize(3);
+            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
+            macs += layerMacs;
+            addLayerArgs(x, c);
+            created = &x;
+            return success();
+          })
           .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto c) {
             // Weights leave as const-fix [M, kh, kw, C], XIR's depthwise
             // layout (channel_multiplier first), by the generic HWIO->OHWI.
             auto w = cast<RankedTensorType>(c.getWeights().getType());
             auto out = xirDims(c.getType());
             XOp &x = addOp(op, "depthwise-conv2d-fix", c.getResult(), device);
-            ArrayRef<int64_t> s = c.getStrides(), d = c.getDilations(),
-                              p = c.getPad();
-            x.attrs["kernel"] = vec({w.getDimSize(1), w.getDimSize(0)});
-            x.attrs["stride"] = vec({s[1], s[0]});
-            x.attrs["dilation"] = vec({d[1], d[0]});
-            x.attrs["pad"] = vec({p[2], p[3], p[0], p[1]});
-            x.attrs["pad_mode"] = XAttr::string("FLOOR");
-            x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
-            x.attrs["nonlinear"] =
-                XAttr::string(nonlinearName(c.getNonlinear()));
+            setWindowAttrs(x, c);
+            setLayerAttrs(x, c);
             int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
                                 w.getDimSize(0) * w.getDimSize(1);
             x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
             macs += layerMacs;
-            addArg(x, "input", c.getInput());
-            addArg(x, "weights", c.getWeights());
-            if (c.getBias())
-              addArg(x, "bias", c.getBias());
+            addLayerArgs(x, c);
             created = &x;
             return success();
           })
@@ -367,7 +388,9 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
-          .Default([&](Operation *other) {
+          .Default([&](Operation *other) -> LogicalResult {
+            if ((created = exportFloatOp(other, device)))
+              return success();
             return other->emitError()
                    << "cannot be written to an xmodel: no XIR op for '"
                    << other->getName() << "' in a " << device << " subgraph";
@@ -375,6 +398,33 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
   if (succeeded(result) && created)
     subgraph.opNames.push_back(created->name);
   return result;
+}
+
+XOp *Exporter::exportFloatOp(Operation *op, StringRef device) {
+  if (op->getNumResults() != 1)
+    return nullptr;
+  Value result = op->getResult(0);
+  if (auto bytes = getXirFloatConstBytes(op)) {
+    XOp &x = addOp(op, "const", result, device);
+    if (summary)
+      summary->parameterBytes += int64_t(bytes->size());
+    x.attrs["data"] = XAttr::bytes(std::move(*bytes));
+    x.attrs["data_type"] = XAttr::string("FLOAT32");
+    x.attrs["shape"] = XAttr::int32Vec(xirDims(result.getType()));
+    return &x;
+  }
+  std::optional<XirFloatOp> def = getXirFloatOp(op);
+  if (!def)
+    return nullptr;
+  XOp &x = addOp(op, def->type, result, device);
+  for (auto &[key, value] : def->attrs)
+    x.attrs[key] = value;
+  for (auto [argName, operand] : llvm::zip(def->argNames, op->getOperands())) {
+    if (x.args.empty() || x.args.back().argName != argName)
+      x.args.push_back({argName, {}});
+    x.args.back().argOps.push_back(names.lookup(operand));
+  }
+  return &x;
 }
 
 LogicalResult Exporter::run(func::FuncOp func) {

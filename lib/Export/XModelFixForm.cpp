@@ -18,6 +18,7 @@
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Export/XModelExporter.h"
 #include "vai/Export/XirAttributes.h"
+#include "vai/Export/XirFloatOps.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
 #include <cmath>
@@ -144,7 +145,8 @@ LogicalResult Writer::writeOp(Operation *op) {
     for (OpOperand &use : c.getResult().getUses()) {
       ++uses;
       Operation *user = use.getOwner();
-      if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp>(user) &&
+      if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp,
+              quant::Conv2DTransposeOp>(user) &&
           use.getOperandNumber() == 1)
         ++weightUses;
     }
@@ -205,11 +207,33 @@ LogicalResult Writer::writeOp(Operation *op) {
     names[q.getResult()] = x.name;
     return setTensor(op, x, q.getType(), {});
   }
-  if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp, quant::MatMulOp,
-          quant::MaxPoolOp, quant::AvgPoolOp, quant::AddOp, quant::MulOp,
-          quant::ConcatOp, quant::ReshapeOp, quant::DequantizeOp, quant::PadOp,
-          quant::UpsampleOp, quant::HardSigmoidOp>(op))
+  if (isa<quant::Conv2DOp, quant::DepthwiseConv2DOp, quant::Conv2DTransposeOp,
+          quant::MatMulOp, quant::MaxPoolOp, quant::AvgPoolOp, quant::AddOp,
+          quant::MulOp, quant::ConcatOp, quant::ReshapeOp, quant::DequantizeOp,
+          quant::PadOp, quant::UpsampleOp, quant::HardSigmoidOp>(op))
     return writeComputeOp(op, locName);
+  // Ops quant-quantize left float: XIR's float ops (XirFloatOps.h), their
+  // float constants `const` like the quantized ones before their `fix`.
+  if (auto bytes = getXirFloatConstBytes(op)) {
+    XOp &x = addOp(uniqueName(locName, "const"), "const");
+    x.attrs["data"] = XAttr::bytes(std::move(*bytes));
+    x.attrs["data_type"] = XAttr::string("float32");
+    x.attrs["shape"] = XAttr::int32Vec(dimsOf(op->getResult(0).getType()));
+    names[op->getResult(0)] = x.name;
+    return setTensor(op, x, op->getResult(0).getType(), {});
+  }
+  if (std::optional<XirFloatOp> def = getXirFloatOp(op)) {
+    XOp &x = addOp(uniqueName(locName, def->type), def->type);
+    x.attrs = def->attrs;
+    for (auto [argName, operand] :
+         llvm::zip(def->argNames, op->getOperands())) {
+      if (x.args.empty() || x.args.back().argName != argName)
+        x.args.push_back({argName, {}});
+      x.args.back().argOps.push_back(names.lookup(operand));
+    }
+    names[op->getResult(0)] = x.name;
+    return setTensor(op, x, op->getResult(0).getType(), {});
+  }
   auto node = dyn_cast<tfg::NodeOp>(op);
   if (!node || node.getFramework() != "xir")
     return op->emitError()
@@ -351,6 +375,12 @@ LogicalResult Writer::writeComputeOp(Operation *op,
       addInputs(x, "bias", c.getBias());
     nonlinear = c.getNonlinear();
   } else if (auto c = dyn_cast<quant::DepthwiseConv2DOp>(op)) {
+    addInputs(x, "input", c.getInput());
+    addInputs(x, "weights", c.getWeights());
+    if (c.getBias())
+      addInputs(x, "bias", c.getBias());
+    nonlinear = c.getNonlinear();
+  } else if (auto c = dyn_cast<quant::Conv2DTransposeOp>(op)) {
     addInputs(x, "input", c.getInput());
     addInputs(x, "weights", c.getWeights());
     if (c.getBias())
@@ -563,6 +593,12 @@ std::string fixFormFloatOp(Operation *op, proto::XAttrMap &attrs) {
   if (auto c = dyn_cast<quant::DepthwiseConv2DOp>(op)) {
     conv(c, true);
     return "depthwise-conv2d";
+  }
+  if (auto c = dyn_cast<quant::Conv2DTransposeOp>(op)) {
+    // Weights [OC, kh, kw, C] as conv2d's; pad crops the full output.
+    conv(c, true);
+    attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
+    return "transposed-conv2d";
   }
   if (isa<quant::MatMulOp>(op)) {
     attrs["transpose_a"] = XAttr::boolean(false);

@@ -192,6 +192,85 @@ bool vai::depthwiseConv2dFix(const Int8Array &input, const Int8Array &weights,
                  error);
 }
 
+bool vai::conv2dTransposeFix(const Int8Array &input, const Int8Array &weights,
+                             const Int8Array *bias,
+                             const Conv2DTransposeAttrs &attrs,
+                             const Requant &rq, Int8Array &out,
+                             std::string &error) {
+  const char *op = "conv2dTransposeFix";
+  if (!checkConsistent(input, op, "input", error) ||
+      !checkConsistent(weights, op, "weights", error) ||
+      !checkRequant(rq, bias != nullptr, op, error))
+    return false;
+  if (input.rank() != 4 || weights.rank() != 4 ||
+      weights.shape[2] != input.shape[3]) {
+    error = std::string(op) + ": expects input [N,H,W,C] and weights " +
+            "[KH,KW,C,OC], got " + shapeString(input.shape) + " and " +
+            shapeString(weights.shape);
+    return false;
+  }
+  const Dims2 s = attrs.strides, d = attrs.dilations;
+  const Pads2 &p = attrs.pads;
+  if (s.h <= 0 || s.w <= 0 || d.h <= 0 || d.w <= 0 || p.top < 0 ||
+      p.bottom < 0 || p.left < 0 || p.right < 0 || attrs.groups != 1 ||
+      attrs.outputPadding.h != 0 || attrs.outputPadding.w != 0) {
+    error = std::string(op) + ": expects positive strides and dilations, "
+                              "non-negative crops, one group and no output "
+                              "padding";
+    return false;
+  }
+  const int64_t N = input.shape[0], H = input.shape[1], W = input.shape[2],
+                C = input.shape[3];
+  const int64_t KH = weights.shape[0], KW = weights.shape[1],
+                OC = weights.shape[3];
+  const int64_t OH = (H - 1) * s.h + (KH - 1) * d.h + 1 - p.top - p.bottom;
+  const int64_t OW = (W - 1) * s.w + (KW - 1) * d.w + 1 - p.left - p.right;
+  if (H <= 0 || W <= 0 || KH <= 0 || KW <= 0 || OH <= 0 || OW <= 0) {
+    error = std::string(op) + ": input " + shapeString(input.shape) +
+            " and weights " + shapeString(weights.shape) +
+            " give an empty output";
+    return false;
+  }
+  if (KH * KW * C > kMaxTaps) {
+    error = std::string(op) + ": more than 2^24 taps per output";
+    return false;
+  }
+  if (!checkBias(bias, OC, op, error))
+    return false;
+  // Scatter each input pixel into the exact int64 accumulators, then
+  // requantize every output once.
+  std::vector<int64_t> acc(size_t(N * OH * OW * OC), 0);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t y = 0; y < H; ++y)
+      for (int64_t x = 0; x < W; ++x) {
+        const int8_t *in = &input.data[((n * H + y) * W + x) * C];
+        for (int64_t ky = 0; ky < KH; ++ky) {
+          int64_t oy = y * s.h + ky * d.h - p.top;
+          if (oy < 0 || oy >= OH)
+            continue;
+          for (int64_t kx = 0; kx < KW; ++kx) {
+            int64_t ox = x * s.w + kx * d.w - p.left;
+            if (ox < 0 || ox >= OW)
+              continue;
+            int64_t *a = &acc[((n * OH + oy) * OW + ox) * OC];
+            const int8_t *w = &weights.data[(ky * KW + kx) * C * OC];
+            for (int64_t c = 0; c < C; ++c) {
+              if (!in[c])
+                continue;
+              for (int64_t o = 0; o < OC; ++o)
+                a[o] += int64_t(in[c]) * w[c * OC + o];
+            }
+          }
+        }
+      }
+  out = Int8Array({N, OH, OW, OC});
+  for (size_t i = 0; i < acc.size(); ++i) {
+    int64_t o = int64_t(i) % OC;
+    out.data[i] = requantize(acc[i], bias ? bias->data[o] : 0, bias, rq);
+  }
+  return true;
+}
+
 bool vai::matmulFix(const Int8Array &a, const Int8Array &b,
                     const Int8Array *bias, const Requant &rq, bool transposeA,
                     bool transposeB, Int8Array &out, std::string &error) {

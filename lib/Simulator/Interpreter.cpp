@@ -619,6 +619,24 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
             op, o.getInput(), o.getWeights(), o.getBias(),
             convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
+      .Case([&](quant::Conv2DTransposeOp o) {
+        Requant rq =
+            makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
+                        toKernel(o.getNonlinear()));
+        Conv2DTransposeAttrs attrs;
+        attrs.strides = dims2(o.getStrides());
+        attrs.dilations = dims2(o.getDilations());
+        attrs.pads = pads4(o.getPad());
+        Int8Array result;
+        if (failed(check(
+                op, conv2dTransposeFix(q(o.getInput()), q(o.getWeights()),
+                                       o.getBias() ? &q(o.getBias()) : nullptr,
+                                       attrs, rq, result, error))))
+          return failure();
+        out = RuntimeValue::ofFixed(std::move(result), rq.outFixPoint);
+        return success();
+      })
       .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto o) {
         Requant rq =
             makeRequant(fix(o.getInput()), fix(o.getWeights()),

@@ -73,6 +73,16 @@ bool depthwiseConv2dFix(const Int8Array &input, const Int8Array &weights,
                         const Int8Array *bias, const Conv2DAttrs &attrs,
                         const Requant &rq, Int8Array &out, std::string &error);
 
+/// XIR transposed-conv2d-fix: input [N,H,W,C], weights [KH,KW,C,OC],
+/// optional bias [OC]. Input (y, x) adds in * w[ky, kx] to output
+/// (y*sh + ky*dh - top, x*sw + kx*dw - left); the output is the full
+/// (H-1)*sh + (KH-1)*dh + 1 rows less attrs.pads (non-negative; groups and
+/// outputPadding must be 1 and 0), requantized as conv2dFix.
+bool conv2dTransposeFix(const Int8Array &input, const Int8Array &weights,
+                        const Int8Array *bias,
+                        const Conv2DTransposeAttrs &attrs, const Requant &rq,
+                        Int8Array &out, std::string &error);
+
 /// a [M,K] (or [K,M] with transposeA), b [K,N] (or [N,K]), optional bias [N].
 bool matmulFix(const Int8Array &a, const Int8Array &b, const Int8Array *bias,
                const Requant &rq, bool transposeA, bool transposeB,

@@ -172,9 +172,15 @@ static Placement placeMul(quant::MulOp mul, const Target &target,
 Placement placeOp(Operation *op, const Target &target, std::string &reason) {
   // quant-quantize left it in float (ignore-nodes, input/output-nodes).
   if (op->hasAttr("quant.ignored")) {
-    reason = "ignored by quantizer";
+    // quant.float_reason: float-fallback left it float on its own.
+    reason = op->hasAttr("quant.float_reason")
+                 ? "no fixed-point form (left float)"
+                 : "ignored by quantizer";
     return Placement::Cpu;
   }
+  // Float constants of ops left float are copied in like quant.const.
+  if (op->getName().getStringRef() == "tfg.const")
+    return Placement::Constant;
   return llvm::TypeSwitch<Operation *, Placement>(op)
       .Case([&](quant::ConstOp) { return Placement::Constant; })
       .Case([&](quant::QuantizeOp q) {
@@ -236,6 +242,15 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
           return Placement::Cpu;
         }
         return Placement::Dpu;
+      })
+      .Case([&](quant::Conv2DTransposeOp) {
+        // The DPU's conv engine runs a transposed convolution as a
+        // convolution over a zero-upsampled input with flipped weights;
+        // dpu-partition does not lower to that form (no dpu op for it).
+        reason = "transposed convolution (transposed-conv2d-fix) is not "
+                 "lowered to the conv engine of " +
+                 target.name + " (no zero-upsampling lowering)";
+        return Placement::Cpu;
       })
       .Case([&](quant::UpsampleOp) {
         reason = "upsample-fix has no engine in the description of " +

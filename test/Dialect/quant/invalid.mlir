@@ -784,3 +784,58 @@ func.func @depthwise_shift_cut_too_large(%x: tensor<?x4x4x2x!quant.fix<s8, 10>>)
   %y = quant.depthwise_conv2d %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, nonlinear = #quant.nonlinear<none>} : (tensor<?x4x4x2x!quant.fix<s8, 10>>, tensor<1x1x2x1x!quant.fix<s8, 7>>) -> tensor<?x4x4x2x!quant.fix<s8, 0>>
   return
 }
+
+// -----
+
+func.func @conv_transpose_output_size(%x: tensor<?x4x4x2x!quant.fix<s8, 5>>) {
+  %w = quant.const dense<1> : tensor<3x3x2x3xi8> -> tensor<3x3x2x3x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op expects output dimension 1 to be 9, got 8}}
+  %y = quant.conv2d_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 1>} : (tensor<?x4x4x2x!quant.fix<s8, 5>>, tensor<3x3x2x3x!quant.fix<s8, 7>>) -> tensor<?x8x8x3x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<?x4x4x2x!quant.fix<s8, 5>>) {
+  %w = quant.const dense<1> : tensor<3x3x4x3xi8> -> tensor<3x3x4x3x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op input has 2 channels but the weights expect 4}}
+  %y = quant.conv2d_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 5>>, tensor<3x3x4x3x!quant.fix<s8, 7>>) -> tensor<?x9x9x3x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_crops_everything(%x: tensor<?x1x1x2x!quant.fix<s8, 5>>) {
+  %w = quant.const dense<1> : tensor<1x1x2x3xi8> -> tensor<1x1x2x3x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op crops 1 + 0 leave no output along dimension 1}}
+  %y = quant.conv2d_transpose %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pad = array<i64: 1, 0, 0, 0>} : (tensor<?x1x1x2x!quant.fix<s8, 5>>, tensor<1x1x2x3x!quant.fix<s8, 7>>) -> tensor<?x1x1x3x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_negative_pad(%x: tensor<?x4x4x2x!quant.fix<s8, 5>>) {
+  %w = quant.const dense<1> : tensor<3x3x2x3xi8> -> tensor<3x3x2x3x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op expects 'pad' entries to be non-negative}}
+  %y = quant.conv2d_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad = array<i64: 0, -1, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 5>>, tensor<3x3x2x3x!quant.fix<s8, 7>>) -> tensor<?x10x9x3x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_bias(%x: tensor<?x4x4x2x!quant.fix<s8, 5>>) {
+  %w = quant.const dense<1> : tensor<3x3x2x3xi8> -> tensor<3x3x2x3x!quant.fix<s8, 7>>
+  %b = quant.const dense<1> : tensor<2xi8> -> tensor<2x!quant.fix<s8, 6>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op expects a bias of 3 elements, one per output channel}}
+  %y = quant.conv2d_transpose %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 5>>, tensor<3x3x2x3x!quant.fix<s8, 7>>, tensor<2x!quant.fix<s8, 6>>) -> tensor<?x9x9x3x!quant.fix<s8, 6>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_shift_cut(%x: tensor<?x4x4x2x!quant.fix<s8, 10>>) {
+  %w = quant.const dense<1> : tensor<3x3x2x3xi8> -> tensor<3x3x2x3x!quant.fix<s8, 7>>
+  // expected-error @+1 {{'quant.conv2d_transpose' op shift_cut = w + i - o = 7 + 10 - 0 = 17 is outside [0, 16]}}
+  %y = quant.conv2d_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>} : (tensor<?x4x4x2x!quant.fix<s8, 10>>, tensor<3x3x2x3x!quant.fix<s8, 7>>) -> tensor<?x9x9x3x!quant.fix<s8, 0>>
+  return
+}

@@ -25,6 +25,14 @@ run on integers, exactly:
                concatenated along `axis`
   reshape-fix  row-major reshape of the same integers
   fix2float    x = q * 2^-fp
+  float2fix    q = clip(floor(x * 2^fp + 1/2), -128, 127)      (DPU_ROUND)
+
+Float ops (ops a quantizer left float, run on the CPU) compute in float64
+from float32 values and round the result to float32, from XIR's op
+definitions: const (float32 `data`), softmax (axis), sigmoid, tanh, swish,
+hard-sigmoid relu6(x + 3) / 6, hard-swish x * relu6(x + 3) / 6, relu,
+relu6, leaky-relu (alpha), prelu (weight broadcast), transpose (order),
+add/sub/mul/div/min/max (broadcast).
 
 Attribute conventions: tensors NHWC with batch 1 in the file (replaced by
 the input's N here); kernel/stride/dilation are [w, h]; pad is
@@ -505,6 +513,48 @@ def run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     return apply_nonlinear(op, num, shift_cut + k, fp_out)
 
 
+def run_transposed_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
+    """Transposed convolution by its definition: input pixel (y, x) adds
+    x[y, x] * w[:, ky, kx, :] to full-output pixel (y*sh + ky*dh,
+    x*sw + kx*dw); pad [l, r, t, b] then crops the full output (XIR
+    transposed-conv2d, pad_mode FLOOR). Weights are [OC, kh, kw, IC]."""
+    kw_, kh_ = _wh(op.attrs, "kernel", None)
+    sw, sh = _wh(op.attrs, "stride", [1, 1])
+    dw, dh = _wh(op.attrs, "dilation", [1, 1])
+    left, right, top, bottom = _pad(op.attrs)
+    if op.attrs.get("pad_mode", "FLOOR") != "FLOOR":
+        raise NotImplementedError("%s: pad_mode %s"
+                                  % (op.name, op.attrs["pad_mode"]))
+    oc, kh, kw, ic = w.shape
+    n, h, wd, c = x.shape
+    if (kh, kw) != (kh_, kw_) or c != ic:
+        raise ValueError("%s: kernel %s, weights %s, input %s"
+                         % (op.name, op.attrs["kernel"], w.shape, x.shape))
+    full_h = (h - 1) * sh + (kh - 1) * dh + 1
+    full_w = (wd - 1) * sw + (kw - 1) * dw + 1
+    full = np.zeros((n, full_h, full_w, oc), dtype=np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            full[:, i * dh:i * dh + (h - 1) * sh + 1:sh,
+                 j * dw:j * dw + (wd - 1) * sw + 1:sw, :] += np.einsum(
+                     "nhwc,oc->nhwo", x, w[:, i, j, :], dtype=np.int64)
+    acc = full[:, top:full_h - bottom, left:full_w - right, :]
+    if acc.shape[1:3] != tuple(op.dims[1:3]):
+        raise ValueError("%s: output tensor is %dx%d but the crops give %dx%d"
+                         % (op.name, op.dims[1], op.dims[2], acc.shape[1],
+                            acc.shape[2]))
+    _check_range(acc, "accumulator")
+    shift_bias = fp_in + fp_w - fp_b
+    shift_cut = fp_in + fp_w - fp_out
+    k = max(0, -shift_bias)
+    num = shift_left(acc, k)
+    if b is not None:
+        if b.shape != (oc,):
+            raise ValueError("%s: bias shape %s" % (op.name, b.shape))
+        num = num + shift_left(b, shift_bias + k)
+    return apply_nonlinear(op, num, shift_cut + k, fp_out)
+
+
 def run_concat(op, inputs, fps, fp_out):
     axis = int(op.attrs["axis"])
     moved = [saturate(round_shift(a, fp - fp_out)) for a, fp in zip(inputs, fps)]
@@ -656,6 +706,64 @@ def _batched_shape(op, n):
     return [n] + op.dims[1:]
 
 
+def _softmax(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _relu6(x):
+    return np.minimum(np.maximum(x, 0.0), 6.0)
+
+
+_FLOAT_UNARY = {
+    "sigmoid": lambda op, x: 1.0 / (1.0 + np.exp(-x)),
+    "tanh": lambda op, x: np.tanh(x),
+    "swish": lambda op, x: x / (1.0 + np.exp(-x)),
+    "hard-sigmoid": lambda op, x: _relu6(x + 3.0) / 6.0,
+    "hard-swish": lambda op, x: x * _relu6(x + 3.0) / 6.0,
+    "relu": lambda op, x: np.maximum(x, 0.0),
+    "relu6": lambda op, x: _relu6(x),
+    "leaky-relu": lambda op, x: np.where(x >= 0, x,
+                                         float(op.attrs["alpha"]) * x),
+    "softmax": lambda op, x: _softmax(x, int(op.attrs["axis"])),
+    "transpose": lambda op, x: np.transpose(
+        x, [int(a) for a in op.attrs["order"]]),
+}
+_FLOAT_BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply,
+    "div": np.divide, "min": np.minimum, "max": np.maximum,
+}
+
+
+def run_float(op, values, fixpos):
+    """A float op on float32 values; None if `op` is not one."""
+    def arg(name):
+        producer = op.arg(name)
+        if fixpos[producer] is not None:
+            raise ValueError("%s: input %s is fixed point, not float"
+                             % (op.name, producer))
+        return values[producer].astype(np.float64)
+
+    if op.type == "const" and op.attrs.get("data_type") == "FLOAT32":
+        shape = [int(d) for d in op.attrs.get("shape", op.dims)]
+        return np.frombuffer(op.attrs["data"], dtype="<f4").reshape(shape)
+    if op.type in _FLOAT_UNARY:
+        out = _FLOAT_UNARY[op.type](op, arg("input"))
+    elif op.type == "prelu":
+        x, w = arg("input"), arg("weight")
+        out = np.where(x >= 0, x, w * x)
+    elif op.type in _FLOAT_BINARY:
+        producers = op.args.get("input", [])
+        if len(producers) != 2 or any(fixpos[p] is not None
+                                      for p in producers):
+            raise ValueError("%s: expects 2 float inputs" % op.name)
+        out = _FLOAT_BINARY[op.type](values[producers[0]].astype(np.float64),
+                                     values[producers[1]].astype(np.float64))
+    else:
+        return None
+    return out.astype(np.float32)
+
+
 def execute(graph, inputs):
     ops = [Op(node) for node in graph.all("op_node")]
     order = topological_order(ops)
@@ -684,6 +792,21 @@ def execute(graph, inputs):
                 raise ValueError("%s: fix_point attr %d but its input has %d"
                                  % (op.name, fp, fixpos[producer]))
             values[op.name] = values[producer].astype(np.float64) * 2.0 ** -fp
+            fixpos[op.name] = None
+            continue
+        if op.type == "float2fix":
+            op.check_int8()
+            x = values[op.arg("input")].astype(np.float64)
+            q = np.floor(x * 2.0 ** op.fix_point + 0.5)
+            values[op.name] = np.clip(q, INT8_MIN, INT8_MAX).astype(np.int64)
+            fixpos[op.name] = op.fix_point
+            continue
+        out = run_float(op, values, fixpos)
+        if out is not None:
+            if op.type != "const" and list(out.shape) != _batched_shape(op, n):
+                raise ValueError("%s: computed shape %s, tensor says %s"
+                                 % (op.name, list(out.shape), op.dims))
+            values[op.name] = out
             fixpos[op.name] = None
             continue
         op.check_int8()
@@ -730,6 +853,15 @@ def execute(graph, inputs):
             if b is None:
                 fp_b = fp_in + fp_w
             out = run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
+        elif op.type == "transposed-conv2d-fix":
+            x, fp_in = fetch(op, "input")
+            w, fp_w = fetch(op, "weights")
+            b, fp_b = fetch(op, "bias", required=False)
+            if w.ndim != 4:
+                raise ValueError("%s: weights %s" % (op.name, w.shape))
+            if b is None:
+                fp_b = fp_in + fp_w
+            out = run_transposed_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
         elif op.type == "concat-fix":
             producers = op.args.get("input", [])
             out = run_concat(op, [values[p] for p in producers],
@@ -784,6 +916,9 @@ def execute(graph, inputs):
         raise NotImplementedError("graph has %d return ops: %s"
                                   % (len(returns), returns))
     ret = by_name[returns[0]]
+    if fixpos[ret.name] is None and ret.type != "fix2float":
+        # A float op (left float by the quantizer) produces the result.
+        return values[ret.name].astype(np.float32), None, counts
     if ret.type != "fix2float":
         raise NotImplementedError("return op %s is a %s, not fix2float"
                                   % (ret.name, ret.type))
@@ -797,6 +932,14 @@ def compare(ours_path, ref, fp):
         print("shape mismatch: ours %s vs reference %s"
               % (ours.shape, ref.shape))
         return False
+    if fp is None:
+        # Float outputs: float32 arithmetic in both, relative 1e-6.
+        diff = np.abs(ours.astype(np.float64) - ref.astype(np.float64))
+        bad = diff > 1e-6 * np.abs(ref.astype(np.float64)) + 1e-12
+        print("compared %d float outputs: %d mismatches (relative 1e-6), "
+              "max abs difference %.3g" % (ref.size, int(bad.sum()),
+                                            float(diff.max(initial=0.0))))
+        return not bad.any()
     scale = 2.0 ** fp
     ours_q = ours.astype(np.float64) * scale
     ref_q = ref.astype(np.float64) * scale

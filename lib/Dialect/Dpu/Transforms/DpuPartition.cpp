@@ -145,7 +145,7 @@ static LogicalResult outline(const Run &run, StringRef name,
   for (Operation *op : run.ops) {
     for (Value operand : op->getOperands()) {
       Operation *def = operand.getDefiningOp();
-      if (def && isa<quant::ConstOp>(def))
+      if (def && isa<quant::ConstOp, tfg::ConstOp>(def))
         constants.insert(def);
       else if (!def || !inRun.contains(def))
         inputs.insert(operand);
@@ -224,7 +224,7 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
     for (Operation &op : func.getBody().front().without_terminator()) {
       std::string reason;
       Placement placement = placeOp(&op, *target, reason);
-      Device d;
+      Device d = Device::CPU;
       switch (placement) {
       case Placement::Constant:
       case Placement::User:
@@ -252,7 +252,12 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
 
     unsigned index = 0;
     for (const Run &run : runs) {
-      std::string first = tfg::nodeName(run.ops.front()->getLoc());
+      // A CPU run around a float op starts with the dequantize named after
+      // its producer (on the DPU): name the run after the float op.
+      auto named = llvm::find_if(
+          run.ops, [](Operation *op) { return !isa<quant::DequantizeOp>(op); });
+      std::string first = tfg::nodeName(
+          (named != run.ops.end() ? *named : run.ops.front())->getLoc());
       std::string name =
           "subgraph_" + (first.empty() ? std::to_string(index) : first);
       ++index;

@@ -11,7 +11,8 @@ using namespace mlir;
 namespace vai::quant {
 
 bool isWeightedLayer(Operation *op) {
-  return isa<tfg::Conv2DOp, tfg::DepthwiseConv2DOp, tfg::MatMulOp>(op);
+  return isa<tfg::Conv2DOp, tfg::DepthwiseConv2DOp, tfg::Conv2DTransposeOp,
+             tfg::MatMulOp>(op);
 }
 
 NodeNames::NodeNames(func::FuncOp func) {

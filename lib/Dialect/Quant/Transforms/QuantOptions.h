@@ -27,6 +27,9 @@ constexpr llvm::StringLiteral kBitWidthAttr = "quant.bit_width";
 /// Marks a tfg op that quant-quantize left in float (ignore-nodes or outside
 /// input-nodes / output-nodes); dpu-partition places it on the CPU.
 constexpr llvm::StringLiteral kIgnoredAttr = "quant.ignored";
+/// Why quant-quantize left an op float without being asked to (an op with
+/// no fixed-point form, under float-fallback).
+constexpr llvm::StringLiteral kFloatReasonAttr = "quant.float_reason";
 
 /// The ops whose node names in nodes-bit / nodes-method address their
 /// weights rather than their output (vai_q: "When specifying the conv op

@@ -33,8 +33,10 @@ struct QuantizerOptions {
   unsigned alignConcat = 0;
   /// nodes-bit / nodes-method entries naming weighted layers.
   llvm::StringMap<unsigned> nodesBit, nodesMethod;
-  /// tfg ops left in float (ignore-nodes, input-nodes / output-nodes).
+  /// tfg ops left in float (ignore-nodes, input-nodes / output-nodes, and
+  /// with float-fallback the ops that have no fixed-point form).
   llvm::DenseSet<Operation *> floatOps;
+  bool floatFallback = true;
 };
 
 class Quantizer {
@@ -106,10 +108,28 @@ private:
                 function_ref<Value(Value, Value, Value, Type)> build);
 
   LogicalResult quantizeOp(Operation *op);
+  /// An op with no fixed-point form: a null value (left float, as vai_q
+  /// does and vai_c runs it on the CPU) with float-fallback, else `error`.
+  FailureOr<Value> noFixedPointForm(Operation *op, const Twine &error) {
+    if (options.floatFallback)
+      return Value();
+    return op->emitError() << error;
+  }
+  /// The tfg.relu that is the only user of `add`, when quant.add can apply
+  /// it (nonlinear = relu); null otherwise.
+  tfg::ReluOp fusibleRelu(tfg::AddOp add) {
+    if (!add->hasOneUse())
+      return {};
+    auto relu = dyn_cast<tfg::ReluOp>(*add->user_begin());
+    return relu && !options.floatOps.contains(relu) ? relu : tfg::ReluOp();
+  }
   /// pad-fix, upsample-fix and hard-sigmoid-fix forms of tfg ops.
   FailureOr<Value> quantizePad(tfg::PadOp pad);
   FailureOr<Value> quantizeResize(tfg::ResizeOp resize);
   FailureOr<Value> quantizeHardSigmoid(tfg::HardSigmoidOp hardSigmoid);
+  /// transposed-conv2d-fix: weights to [kh, kw, in, out], output_padding
+  /// folded into the end crops.
+  FailureOr<Value> quantizeConvTranspose(tfg::Conv2DTransposeOp conv);
   /// A quantized operand, or a float constant quantized at its own position.
   FailureOr<Value> operandOrConstant(Operation *user, Value floatValue) {
     if (floatValue.getDefiningOp<tfg::ConstOp>()) {
@@ -376,6 +396,61 @@ Quantizer::quantizeHardSigmoid(tfg::HardSigmoidOp hardSigmoid) {
       .getResult();
 }
 
+FailureOr<Value> Quantizer::quantizeConvTranspose(tfg::Conv2DTransposeOp conv) {
+  auto output = calibrated(conv);
+  auto input = lookup(conv, conv.getInput());
+  if (failed(output) || failed(input))
+    return failure();
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto filter = cast<RankedTensorType>(conv.getFilter().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  auto values = tfg::getConstantFloats(conv.getFilter());
+  if (!values || !filter.hasStaticShape())
+    return conv.emitError() << "expects constant weights of static shape";
+  // Rows the result type adds beyond the cropped full output (ONNX
+  // output_padding) are read from the end crop instead; XIR's
+  // transposed-conv2d has no output padding.
+  SmallVector<int64_t> pad(conv.getPad());
+  for (int i = 0; i < 2; ++i) {
+    int64_t h = in.getDimSize(1 + i), o = out.getDimSize(1 + i);
+    if (ShapedType::isDynamic(h) || ShapedType::isDynamic(o))
+      return conv.emitError() << "cannot be quantized: dynamic spatial size";
+    int64_t base = (h - 1) * conv.getStrides()[i] +
+                   (filter.getDimSize(i) - 1) * conv.getDilations()[i] + 1 -
+                   pad[2 * i] - pad[2 * i + 1];
+    pad[2 * i + 1] -= o - base;
+    if (pad[2 * i + 1] < 0)
+      return conv.emitError()
+             << "cannot be quantized: " << o - base
+             << " output rows/columns beyond the full transposed convolution "
+                "along dimension "
+             << 1 + i
+             << " (output_padding larger than the end crop) have no "
+                "transposed-conv2d-fix form";
+  }
+  // [kh, kw, OC, IC] -> [kh, kw, IC, OC].
+  int64_t kh = filter.getDimSize(0), kw = filter.getDimSize(1),
+          oc = filter.getDimSize(2), ic = filter.getDimSize(3);
+  SmallVector<float> hwio(values->size());
+  for (int64_t k = 0; k < kh * kw; ++k)
+    for (int64_t o = 0; o < oc; ++o)
+      for (int64_t i = 0; i < ic; ++i)
+        hwio[(k * ic + i) * oc + o] = (*values)[(k * oc + o) * ic + i];
+  Value weights = tfg::createFloatConst(
+      builder, conv.getFilter().getLoc(),
+      RankedTensorType::get({kh, kw, ic, oc}, builder.getF32Type()), hwio);
+  return quantizeLayer(
+      conv, *input, weights, conv.getBias(), *output,
+      [&](Value x, Value w, Value b, Type type) {
+        return Conv2DTransposeOp::create(
+                   builder, conv.getLoc(), type, x, w, b, conv.getStridesAttr(),
+                   conv.getDilationsAttr(), builder.getDenseI64ArrayAttr(pad),
+                   NonlinearAttr::get(builder.getContext(),
+                                      toNonlinear(conv.getActivation())))
+            .getResult();
+      });
+}
+
 LogicalResult Quantizer::quantizeOp(Operation *op) {
   Location loc = op->getLoc();
   activationBits = recordedBits(op->getAttrOfType<IntegerAttr>(kBitWidthAttr));
@@ -414,10 +489,13 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                       .getResult();
                 });
           })
+          .Case([&](tfg::Conv2DTransposeOp conv) -> FailureOr<Value> {
+            return quantizeConvTranspose(conv);
+          })
           .Case([&](tfg::MatMulOp matmul) -> FailureOr<Value> {
             if (matmul.getTransposeA() || matmul.getTransposeB())
-              return op->emitError() << "quantization of transposed matmul is "
-                                        "not supported yet";
+              return noFixedPointForm(op, "quantization of transposed matmul "
+                                          "is not supported yet");
             auto output = calibrated(op);
             auto input = lookup(op, matmul.getA());
             if (failed(output) || failed(input))
@@ -460,8 +538,9 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
             llvm::sort(axes);
             if (inType.getRank() != 4 || axes != SmallVector<int64_t>{1, 2} ||
                 inType.isDynamicDim(1) || inType.isDynamicDim(2))
-              return op->emitError() << "only a mean over the static spatial "
-                                        "axes [1, 2] of NHWC can be quantized";
+              return noFixedPointForm(op, "only a mean over the static spatial "
+                                          "axes [1, 2] of NHWC can be "
+                                          "quantized");
             auto output = calibrated(op);
             auto input = lookup(op, mean.getInput());
             if (failed(output) || failed(input))
@@ -482,17 +561,27 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                 .getResult();
           })
           .Case([&](tfg::AddOp addOp) -> FailureOr<Value> {
-            auto output = calibrated(op);
+            // eltwise-fix applies a ReLU itself: a ReLU that alone reads
+            // the sum (ResNet's residual) is fused, at its own position.
+            tfg::ReluOp relu = fusibleRelu(addOp);
+            if (relu)
+              activationBits =
+                  recordedBits(relu->getAttrOfType<IntegerAttr>(kBitWidthAttr));
+            auto output = calibrated(relu ? relu.getOperation() : op);
             auto lhs = lookup(op, addOp.getLhs());
             auto rhs = lookup(op, addOp.getRhs());
             if (failed(output) || failed(lhs) || failed(rhs))
               return failure();
-            return AddOp::create(builder, loc,
-                                 fixTensor(addOp.getType(), *output), *lhs,
-                                 *rhs,
-                                 NonlinearAttr::get(builder.getContext(),
-                                                    Nonlinear::none))
-                .getResult();
+            Value sum =
+                AddOp::create(builder, relu ? relu.getLoc() : loc,
+                              fixTensor(addOp.getType(), *output), *lhs, *rhs,
+                              NonlinearAttr::get(builder.getContext(),
+                                                 relu ? Nonlinear::relu
+                                                      : Nonlinear::none))
+                    .getResult();
+            if (relu)
+              mapping[relu.getResult()] = sum;
+            return sum;
           })
           .Case([&](tfg::DepthwiseConv2DOp conv) -> FailureOr<Value> {
             auto output = calibrated(op);
@@ -589,11 +678,18 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
                                           "tfg-fuse-bias-activation first";
               })
           .Default([&](Operation *) -> FailureOr<Value> {
-            return op->emitError()
-                   << "cannot be quantized: no fixed-point form";
+            return noFixedPointForm(op,
+                                    "cannot be quantized: no fixed-point form");
           });
   if (failed(result))
     return failure();
+  if (!*result) {
+    // Kept float like an ignored node; dpu-partition reads the reason.
+    keepFloat(op);
+    options.floatOps.insert(op);
+    op->setAttr(kFloatReasonAttr, builder.getStringAttr("no fixed-point form"));
+    return success();
+  }
   mapping[op->getResult(0)] = *result;
   return success();
 }
@@ -642,9 +738,12 @@ LogicalResult Quantizer::run() {
       }
       continue;
     }
-    if (failed(quantizeOp(&op)))
+    // A ReLU fused into the quant.add before it already has its value.
+    if (!(op.getNumResults() == 1 && mapping.count(op.getResult(0))) &&
+        failed(quantizeOp(&op)))
       return failure();
-    floatOps.push_back(&op);
+    if (!options.floatOps.contains(&op))
+      floatOps.push_back(&op);
   }
   // Float ops and the constants only they used are now dead.
   for (Operation *op : llvm::reverse(floatOps))
@@ -713,6 +812,7 @@ struct QuantQuantizePass
     opts.adjustShiftCut = adjustShiftCut;
     opts.adjustShiftBias = adjustShiftBias;
     opts.alignConcat = alignConcat;
+    opts.floatFallback = floatFallback;
     alignPositions(func, alignConcat, alignPool, opts.floatOps);
     if (failed(quantizer.run()))
       signalPassFailure();

@@ -1,0 +1,64 @@
+"""Writes a tiny ONNX classifier with ops that have no fixed-point form.
+
+    float_ops_model.py PREFIX
+
+PREFIX.onnx (NHWC input [N, 7, 7, 3], random weights):
+  3x3 conv + ReLU -> Sigmoid -> 1x1 conv -> Tanh -> GlobalAveragePool
+  -> Gemm -> Softmax.
+Sigmoid, tanh and softmax stay float (quant-quantize float-fallback) and run
+on the CPU between fix2float / float2fix; the softmax feeds the output.
+PREFIX.calib.npy: 32 calibration images; PREFIX.input.npy: 16 test images.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+prefix = sys.argv[1]
+rng = np.random.default_rng(11)
+inits, nodes = [], []
+
+
+def const(name, value):
+    inits.append(numpy_helper.from_array(np.asarray(value, np.float32), name))
+    return name
+
+
+def conv(name, x, cin, cout, k, pad):
+    const(name + ".w",
+          rng.standard_normal((cout, cin, k, k)) / np.sqrt(k * k * cin))
+    const(name + ".b", 0.2 * rng.standard_normal(cout))
+    nodes.append(helper.make_node(
+        "Conv", [x, name + ".w", name + ".b"], [name],
+        kernel_shape=[k, k], pads=[pad] * 4, strides=[1, 1]))
+    return name
+
+
+nodes.append(helper.make_node("Transpose", ["input"], ["x"], perm=[0, 3, 1, 2]))
+c1 = conv("conv1", "x", 3, 8, 3, 1)
+nodes.append(helper.make_node("Relu", [c1], ["relu1"]))
+nodes.append(helper.make_node("Sigmoid", ["relu1"], ["sig"]))
+c2 = conv("conv2", "sig", 8, 6, 1, 0)
+nodes.append(helper.make_node("Tanh", [c2], ["tanh"]))
+nodes.append(helper.make_node("GlobalAveragePool", ["tanh"], ["gap"]))
+nodes.append(helper.make_node("Flatten", ["gap"], ["flat"], axis=1))
+const("fc.w", 2 * rng.standard_normal((6, 5)))
+const("fc.b", 0.1 * rng.standard_normal(5))
+nodes.append(helper.make_node("Gemm", ["flat", "fc.w", "fc.b"], ["logits"]))
+nodes.append(helper.make_node("Softmax", ["logits"], ["probs"], axis=-1))
+for node in nodes:  # node names become the ops' locations
+    node.name = node.output[0]
+graph = helper.make_graph(
+    nodes, "float_ops",
+    [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                   ["N", 7, 7, 3])],
+    [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["N", 5])],
+    inits)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+onnx.checker.check_model(model)
+onnx.save(model, prefix + ".onnx")
+np.save(prefix + ".calib.npy",
+        rng.standard_normal((32, 7, 7, 3)).astype(np.float32))
+np.save(prefix + ".input.npy",
+        rng.standard_normal((16, 7, 7, 3)).astype(np.float32))
