@@ -21,25 +21,12 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx_graph import Graph
+from onnx import TensorProto, helper
 
 prefix = sys.argv[1]
-rng = np.random.default_rng(5)
-inits, nodes = [], []
-
-
-def const(name, value, dtype=np.float32):
-    inits.append(numpy_helper.from_array(np.asarray(value, dtype), name))
-    return name
-
-
-def conv(name, x, cin, cout, k, pad):
-    const(name + ".w", rng.standard_normal((cout, cin, k, k)) / np.sqrt(k * k * cin))
-    const(name + ".b", 0.2 * rng.standard_normal(cout))
-    nodes.append(helper.make_node(
-        "Conv", [x, name + ".w", name + ".b"], [name],
-        kernel_shape=[k, k], pads=[pad] * 4, strides=[1, 1]))
-    return name
+g = Graph(5)
+rng, inits, nodes, const, conv = g.rng, g.inits, g.nodes, g.const, g.conv
 
 
 def pad(name, x, pads, mode):

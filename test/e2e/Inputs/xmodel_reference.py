@@ -764,6 +764,15 @@ def run_float(op, values, fixpos):
     return out.astype(np.float32)
 
 
+
+# The conv-like -fix ops: input, weights, optional bias; the same
+# requantization, their own accumulation.
+LAYER_KERNELS = {
+    "conv2d-fix": lambda *a: run_conv2d(*a),
+    "depthwise-conv2d-fix": lambda *a: run_depthwise(*a),
+    "transposed-conv2d-fix": lambda *a: run_transposed_conv2d(*a),
+}
+
 def execute(graph, inputs):
     ops = [Op(node) for node in graph.all("op_node")]
     order = topological_order(ops)
@@ -831,11 +840,12 @@ def execute(graph, inputs):
                 raise ValueError("%s: %d bytes for shape %s"
                                  % (op.name, arr.size, shape))
             out = arr.reshape(shape).astype(np.int64)
-        elif op.type == "conv2d-fix":
+        elif op.type in LAYER_KERNELS:
             x, fp_in = fetch(op, "input")
             w, fp_w = fetch(op, "weights")
             b, fp_b = fetch(op, "bias", required=False)
-            if op.attrs.get("bias_term", b is not None) != (b is not None):
+            if (op.type == "conv2d-fix" and
+                    op.attrs.get("bias_term", b is not None) != (b is not None)):
                 raise ValueError("%s: bias_term %s but %s bias arg"
                                  % (op.name, op.attrs.get("bias_term"),
                                     "a" if b is not None else "no"))
@@ -843,25 +853,8 @@ def execute(graph, inputs):
                 raise ValueError("%s: weights %s" % (op.name, w.shape))
             if b is None:
                 fp_b = fp_in + fp_w
-            out = run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
-        elif op.type == "depthwise-conv2d-fix":
-            x, fp_in = fetch(op, "input")
-            w, fp_w = fetch(op, "weights")
-            b, fp_b = fetch(op, "bias", required=False)
-            if w.ndim != 4:
-                raise ValueError("%s: weights %s" % (op.name, w.shape))
-            if b is None:
-                fp_b = fp_in + fp_w
-            out = run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
-        elif op.type == "transposed-conv2d-fix":
-            x, fp_in = fetch(op, "input")
-            w, fp_w = fetch(op, "weights")
-            b, fp_b = fetch(op, "bias", required=False)
-            if w.ndim != 4:
-                raise ValueError("%s: weights %s" % (op.name, w.shape))
-            if b is None:
-                fp_b = fp_in + fp_w
-            out = run_transposed_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out)
+            out = LAYER_KERNELS[op.type](op, x, w, b, fp_in, fp_w, fp_b,
+                                         fp_out)
         elif op.type == "concat-fix":
             producers = op.args.get("input", [])
             out = run_concat(op, [values[p] for p in producers],
