@@ -13,6 +13,7 @@ packages=(
   libhdf5-dev libdnnl-dev libstb-dev zlib1g-dev
   python3-torch python3-torchvision python3-h5py python3-pil
   dataset-fashion-mnist
+  graphviz
 )
 # Node.js runs the reference runtimes (TF.js, onnxruntime-node) from npm;
 # a machine that already has node and npm (e.g. from NodeSource) keeps them.

@@ -42,6 +42,9 @@ config.substitutions.append(("%node", node or "node"))
 config.environment["NODE_PATH"] = os.path.join(models, "npm", "node_modules")
 if node and os.path.exists(os.path.join(models, ".complete")):
     config.available_features.add("third-party-models")
+# Graphviz (scripts/setup.sh installs it) renders --xmodel-dot output.
+if shutil.which("dot"):
+    config.available_features.add("dot")
 
 llvm_config.add_tool_substitutions(
     ["vai-opt", "vai-translate", "vai-compile"], [config.vai_tools_dir])

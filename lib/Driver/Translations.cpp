@@ -8,6 +8,7 @@
 #include "vai/Driver/Inspect.h"
 #include "vai/Driver/QuantDump.h"
 #include "vai/Driver/Registration.h"
+#include "vai/Driver/XModelViews.h"
 #include "vai/Export/GraphDefExporter.h"
 #include "vai/Export/OnnxExporter.h"
 #include "vai/Export/XModelExporter.h"
@@ -20,6 +21,7 @@
 #include "vai/Import/XModelImporter.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
+#include "vai/Target/Target.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -219,6 +221,7 @@ bool graphDefOptions(MLIRContext *context, StringRef fileName,
 } // namespace
 
 void registerAllTranslations() {
+  registerXModelViewTranslations();
   TranslateToMLIRRegistration importGraphDefTranslation(
       "import-graphdef", "TF1 frozen GraphDef (.pb binary, .pbtxt text) to tfg",
       [](llvm::SourceMgr &sourceMgr,
@@ -413,6 +416,27 @@ void registerAllTranslations() {
       "on --input, nodes matched by name",
       [](Operation *op, llvm::raw_ostream &os) { return quantReport(op, os); },
       dialects);
+  TranslateRegistration describeArchTranslation(
+      "describe-arch",
+      "validate an arch.json (docs/arch-json.md) and print the target it "
+      "selects, with its fingerprint decoded field by field",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *) -> LogicalResult {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        std::string error;
+        std::optional<Target> target =
+            parseArchJson(buffer->getBuffer().str(),
+                          buffer->getBufferIdentifier().str(), error);
+        if (!target) {
+          llvm::errs() << "error: " << error << "\n";
+          return failure();
+        }
+        os << target->summary();
+        if (target->fingerprint)
+          os << describeFingerprint(target->fingerprint);
+        return success();
+      });
 }
 
 } // namespace vai

@@ -5,7 +5,9 @@
 // in Xilinx's quantized xmodels (../shared/data/xilinx/
 // voxelnet_quantized.xmodel): `const` with float32 `data`, `fix` with
 // bit_width (int32), fix_point (int32), if_signed (bool) and round_mode
-// (DPU_ROUND, STD_ROUND, PY3_ROUND).
+// (DPU_ROUND, STD_ROUND, PY3_ROUND). Compiled xmodels (../shared/data/
+// xilinx/pointpillars_DPUCZDX8G*.xmodel) read into generic ops plus the
+// subgraph tree; their return_ops name output tensors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,6 +137,9 @@ private:
   };
 
   LogicalResult checkGraph(const proto::XGraph &graph);
+  LogicalResult checkSubgraphs(const proto::XSubgraph &s, bool isRoot,
+                               llvm::StringMap<std::string> &leafOf);
+  std::string opOfOutput(const std::string &name) const;
   LogicalResult order(const proto::XGraph &graph, std::vector<size_t> &out);
   void countUses(const proto::XGraph &graph);
   void findFusedConsts(const proto::XGraph &graph);
@@ -154,6 +159,7 @@ private:
   OpBuilder builder;
   Location fileLoc;
   llvm::StringMap<size_t> index;         // op name -> position in the file
+  llvm::StringMap<std::string> tensorOf; // output tensor name -> op name
   llvm::StringMap<Value> values;         // op name -> its result
   llvm::StringMap<std::string> fusedFix; // const name -> the fix reading it
   llvm::StringMap<const XOp *> fusedIn;  // fix name -> its fused const
@@ -173,6 +179,7 @@ LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
     if (!index.try_emplace(op.name, i).second)
       return emitError(nameLoc(op.name))
              << "two ops are named '" << op.name << "'";
+    tensorOf.try_emplace(op.outputTensor.name, op.name);
   }
   for (const XOp &op : graph.ops) {
     // XIR's fix op definition: one REQUIRED input (built_in_ops.cpp).
@@ -193,6 +200,42 @@ LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
                  << arg.argName << "' names '" << input
                  << "', which is not an op of the graph";
   return success();
+}
+
+/// XIR's rules for the subgraph tree (serialize_v2.cpp, create_subgraphs):
+/// below the root a subgraph lists ops or children, not both and not
+/// neither; every op a subgraph lists exists and belongs to one leaf only.
+/// The root's own op list is ignored by XIR but must still name ops.
+LogicalResult Importer::checkSubgraphs(const proto::XSubgraph &s, bool isRoot,
+                                       llvm::StringMap<std::string> &leafOf) {
+  if (!isRoot && s.opNames.empty() == s.children.empty())
+    return emitError(fileLoc)
+           << "subgraph '" << s.name << "' has "
+           << (s.children.empty() ? "neither ops nor child subgraphs"
+                                  : "both ops and child subgraphs");
+  for (const std::string &name : s.opNames) {
+    if (!index.count(name))
+      return emitError(fileLoc) << "subgraph '" << s.name << "' names op '"
+                                << name << "', which is not an op of the graph";
+    if (isRoot)
+      continue;
+    auto [it, inserted] = leafOf.try_emplace(name, s.name);
+    if (!inserted)
+      return emitError(fileLoc) << "op '" << name << "' is in two subgraphs, '"
+                                << it->second << "' and '" << s.name << "'";
+  }
+  for (const proto::XSubgraph &child : s.children)
+    if (failed(checkSubgraphs(child, /*isRoot=*/false, leafOf)))
+      return failure();
+  return success();
+}
+
+/// The op a return_ops entry means: an op name (quantized files) or, in
+/// compiled files whose ops are renamed, the name of an op's output tensor.
+std::string Importer::opOfOutput(const std::string &name) const {
+  if (index.count(name))
+    return name;
+  return tensorOf.lookup(name);
 }
 
 /// File order when it is topological (XIR writes it so), else the first
@@ -238,7 +281,8 @@ void Importer::countUses(const proto::XGraph &graph) {
         ++uses[input];
   if (auto it = graph.attrs.find("return_ops");
       it != graph.attrs.end() && it->second.kind == XAttr::StringVec)
-    returned.insert(it->second.strs.begin(), it->second.strs.end());
+    for (const std::string &name : it->second.strs)
+      returned.insert(opOfOutput(name));
 }
 
 /// A float `const` read by exactly one `fix` (and nothing else) becomes one
@@ -813,6 +857,9 @@ Attribute Importer::opDefAttr(const proto::XOpDef &def) {
 OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
   if (failed(checkGraph(graph)))
     return nullptr;
+  llvm::StringMap<std::string> leafOf;
+  if (failed(checkSubgraphs(graph.root, /*isRoot=*/true, leafOf)))
+    return nullptr;
   std::vector<size_t> topo;
   if (failed(order(graph, topo)))
     return nullptr;
@@ -886,10 +933,11 @@ OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
   }
   SmallVector<Value> results;
   for (const std::string &name : outputs) {
-    Value v = values.lookup(name);
+    Value v = values.lookup(opOfOutput(name));
     if (!v) {
       emitError(fileLoc) << "graph attribute return_ops names '" << name
-                         << "', which is not an op";
+                         << "', which is neither an op nor an op's output "
+                            "tensor";
       return nullptr;
     }
     results.push_back(v);

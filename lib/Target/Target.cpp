@@ -86,6 +86,10 @@ const ArchParallel kZdx8gIsa1Arch[] = {
 constexpr unsigned kZdx8gIsa1ArchCount =
     sizeof(kZdx8gIsa1Arch) / sizeof(kZdx8gIsa1Arch[0]);
 
+// DPUCZDX8G ISA0 has the same table without code 11;
+// Vitis-AI src/vai_runtime/target_factory/src/create_target_v2.cpp.
+constexpr unsigned kZdx8gIsa0ArchCount = 11;
+
 // Bank depth that create_target_DPUCZDX8G_ISA1.cpp gives every bank.
 constexpr int kDefaultBankDepth = 2048;
 
@@ -106,6 +110,50 @@ struct Zdx8gFeatures {
 constexpr uint64_t kZdx8gDecodedMask =
     0xFull | 0xF00ull | 0x3000000ull | 0x4000000ull | 0x10000000ull |
     0x20000000ull | 0x40000000ull | 0x300000000ull | 0xC00000000ull;
+
+// Feature-code fields of DPUCZDX8G ISA0 (create_target_v2.cpp). It has
+// separate pool and depthwise engines instead of an ALU.
+struct Zdx8gIsa0Features {
+  unsigned arch = 0;                 // [3:0]
+  unsigned poolPixelParallel = 0;    // [11:8]
+  unsigned dwconvPixelParallel = 0;  // [15:12], 0 = no depthwise engine
+  unsigned eltwisePixelParallel = 0; // [19:16]
+  unsigned imageBankGroups = 0;      // [25:24]
+  bool channelAugmentation = false;  // [26]
+  bool convLeakyRelu = false;        // [28]
+  bool convRelu6 = false;            // [29]
+  bool poolAverage = false;          // [30]
+  bool dwconvRelu6 = false;          // [31]
+  bool eltwiseMult = false;          // [36]
+  bool poolMaxReduce = false;        // [37]
+  uint64_t undecoded = 0;            // includes [27] LD_MEAN, unused upstream
+};
+
+constexpr uint64_t kZdx8gIsa0DecodedMask =
+    0xFull | 0xF00ull | 0xF000ull | 0xF0000ull | 0x3000000ull | 0x4000000ull |
+    0xF0000000ull | 0x1000000000ull | 0x2000000000ull;
+
+Zdx8gIsa0Features decodeZdx8gIsa0Features(uint64_t fingerprint) {
+  Zdx8gIsa0Features f;
+  f.arch = fingerprint & 0xF;
+  f.poolPixelParallel = (fingerprint >> 8) & 0xF;
+  f.dwconvPixelParallel = (fingerprint >> 12) & 0xF;
+  f.eltwisePixelParallel = (fingerprint >> 16) & 0xF;
+  f.imageBankGroups = (fingerprint >> 24) & 0x3;
+  f.channelAugmentation = (fingerprint >> 26) & 1;
+  f.convLeakyRelu = (fingerprint >> 28) & 1;
+  f.convRelu6 = (fingerprint >> 29) & 1;
+  f.poolAverage = (fingerprint >> 30) & 1;
+  f.dwconvRelu6 = (fingerprint >> 31) & 1;
+  f.eltwiseMult = (fingerprint >> 36) & 1;
+  f.poolMaxReduce = (fingerprint >> 37) & 1;
+  f.undecoded = fingerprint & 0xFFFFFFFFFFFFull & ~kZdx8gIsa0DecodedMask;
+  return f;
+}
+
+// Bit 30 of a DPUCZDX8G ISA1 feature code: save argmax. Vitis AI 3.x sets it
+// in every catalog prototxt, 2.5 in none.
+constexpr uint64_t kZdx8gIsa1SaveArgmaxBit = uint64_t(1) << 30;
 
 Zdx8gFeatures decodeZdx8gFeatures(uint64_t fingerprint) {
   Zdx8gFeatures f;
@@ -135,6 +183,7 @@ const std::vector<std::string> kAluTypeNames = {
     "max_reduce", "dwconv_no_bias", "hsigmoid",  "w16b0",    "macc_temp",
     "comp_temp",  "elew_add",       "elew_mult", "softmax"};
 const std::vector<std::string> kEltwiseTypeNames = {"add", "mult"};
+const std::vector<std::string> kPoolTypeNames = {"max", "avg", "max_reduce"};
 const std::vector<std::pair<std::string, std::string>> kNameAliases = {
     {"relu_six", "relu6"}};
 
@@ -209,7 +258,10 @@ std::optional<std::string> closestName(const std::string &word,
       bestDistance = d;
     }
   }
-  if (best && bestDistance <= std::max<size_t>(2, word.size() / 3))
+  // Short words ("foo") are not typos of anything: require that most of the
+  // word survives.
+  if (best && bestDistance <= std::max<size_t>(2, word.size() / 3) &&
+      2 * bestDistance < word.size())
     return best;
   // "clock" for "clock_mhz": a prefix of a name (or the other way round).
   if (word.size() >= 3)
@@ -331,6 +383,8 @@ Target makeIsa1Defaults(int pp, int icp, int ocp) {
   t.convKernel = {1, 16};
   t.convStride = {1, 8};
   t.convNonlinear = {"relu", "leaky_relu", "relu6"};
+  t.convStrideOutH = Range{1, 4};
+  t.aluStrideOutH = Range{1, 4};
   t.aluKernel = {1, 256};
   t.aluStride = {1, 256};
   t.aluPad = {0, 15};
@@ -350,6 +404,158 @@ std::string fingerprintText(uint64_t fingerprint) {
   return "0x" + hex(fingerprint);
 }
 
+Range intersect(const Range &a, const Range &b) {
+  return {std::max(a.min, b.min), std::min(a.max, b.max)};
+}
+
+/// Fills the ALU fields of a design without an ALU (DPUCZDX8G ISA0) from its
+/// pool and depthwise engines: the ALU types they offer, and the limits and
+/// nonlinearities that hold for all of them. Code that checks only the ALU is
+/// then conservative: it never places an op on an engine that cannot run it.
+void projectEnginesOntoAlu(Target &t) {
+  t.aluTypes.clear();
+  t.aluNonlinear.clear();
+  std::optional<Range> kernel, stride;
+  std::optional<std::vector<std::string>> nonlinear;
+  auto addLimits = [&](const Range &k, const Range &s,
+                       const std::vector<std::string> &nl) {
+    kernel = kernel ? intersect(*kernel, k) : k;
+    stride = stride ? intersect(*stride, s) : s;
+    if (!nonlinear) {
+      nonlinear = nl;
+      return;
+    }
+    std::vector<std::string> common;
+    for (const std::string &n : *nonlinear)
+      if (std::find(nl.begin(), nl.end(), n) != nl.end())
+        common.push_back(n);
+    nonlinear = common;
+  };
+  if (t.dwconv.present()) {
+    t.aluTypes.push_back("dwconv");
+    addLimits(t.dwconv.kernel, t.dwconv.stride, t.dwconv.nonlinear);
+  }
+  if (t.pool.present()) {
+    auto has = [&](const char *type) {
+      return std::find(t.pool.types.begin(), t.pool.types.end(), type) !=
+             t.pool.types.end();
+    };
+    if (has("max")) {
+      t.aluTypes.push_back("max_pool");
+      addLimits(t.pool.maxKernel, t.pool.maxStride, t.pool.nonlinear);
+    }
+    if (has("avg")) {
+      t.aluTypes.push_back("avg_pool");
+      addLimits(t.pool.avgKernel, t.pool.avgStride, t.pool.nonlinear);
+    }
+    if (has("max_reduce"))
+      t.aluTypes.push_back("max_reduce");
+  }
+  // An empty range (min > max) means no ALU op fits; keep it well-formed.
+  t.aluKernel = kernel ? *kernel : Range{1, 1};
+  t.aluStride = stride ? *stride : Range{1, 1};
+  if (t.aluKernel.min > t.aluKernel.max || t.aluStride.min > t.aluStride.max)
+    t.aluTypes.clear();
+  if (t.aluKernel.min > t.aluKernel.max)
+    t.aluKernel = {1, 1};
+  if (t.aluStride.min > t.aluStride.max)
+    t.aluStride = {1, 1};
+  if (nonlinear)
+    t.aluNonlinear = *nonlinear;
+  t.aluStrideOutH.reset();
+  t.aluWriteParallel = 1;
+}
+
+/// What every DPUCZDX8G code shares: the arch code indexes the parallelism
+/// table (bits [3:0]) and the image bank groups (bits [25:24]) are not 0.
+std::optional<Target> startZdx8g(uint64_t fingerprint, unsigned isa,
+                                 unsigned archCode, unsigned archCount,
+                                 unsigned imageBankGroups,
+                                 unsigned channelAugmentation,
+                                 std::string &error) {
+  std::string where = "fingerprint " + fingerprintText(fingerprint) + ": ";
+  if (archCode >= archCount) {
+    error = where + "arch code " + std::to_string(archCode) +
+            " in bits [3:0] is not a DPUCZDX8G ISA" + std::to_string(isa) +
+            " configuration (valid: 0-" + std::to_string(archCount - 1) + ")";
+    return std::nullopt;
+  }
+  if (imageBankGroups == 0) {
+    error = where + "image bank group count in bits [25:24] is 0";
+    return std::nullopt;
+  }
+  const ArchParallel &arch = kZdx8gIsa1Arch[archCode];
+  Target t = makeIsa1Defaults(arch.pixel, arch.channel, arch.channel);
+  t.type = "DPUCZDX8G";
+  t.isaVersion = isa;
+  t.fingerprint = fingerprint;
+  t.imageBankGroups = imageBankGroups;
+  t.channelAugmentation = channelAugmentation;
+  return t;
+}
+
+/// The configuration create_target_v2.cpp builds for a DPUCZDX8G ISA0 code.
+std::optional<Target> decodeZdx8gIsa0(uint64_t fingerprint,
+                                      std::string &error) {
+  Zdx8gIsa0Features f = decodeZdx8gIsa0Features(fingerprint);
+  std::optional<Target> started =
+      startZdx8g(fingerprint, 0, f.arch, kZdx8gIsa0ArchCount, f.imageBankGroups,
+                 f.channelAugmentation, error);
+  if (!started)
+    return std::nullopt;
+  std::string where = "fingerprint " + fingerprintText(fingerprint) + ": ";
+  if (f.poolPixelParallel == 0) {
+    error = where + "pool pixel parallelism in bits [11:8] is 0";
+    return std::nullopt;
+  }
+  if (f.eltwisePixelParallel == 0) {
+    error = where + "eltwise pixel parallelism in bits [19:16] is 0";
+    return std::nullopt;
+  }
+  Target t = *started;
+  t.hasAlu = false;
+  // ISA0 has no ALU; its eltwise parallelism takes the ALU/eltwise field.
+  t.aluPixelParallel = f.eltwisePixelParallel;
+  t.convNonlinear = {"relu"};
+  if (f.convLeakyRelu)
+    t.convNonlinear.push_back("leaky_relu");
+  if (f.convRelu6)
+    t.convNonlinear.push_back("relu6");
+  t.convStrideOutH.reset();
+  t.eltwiseTypes = {"add"};
+  if (f.eltwiseMult)
+    t.eltwiseTypes.push_back("mult");
+  t.eltwiseNonlinear = {"relu"};
+  t.pool.pixelParallel = f.poolPixelParallel;
+  t.pool.types = {"max"};
+  if (f.poolAverage)
+    t.pool.types.push_back("avg");
+  if (f.poolMaxReduce)
+    t.pool.types.push_back("max_reduce");
+  t.pool.maxKernel = {1, 8};
+  t.pool.maxStride = {1, 8};
+  t.pool.avgKernel = {2, 8};
+  t.pool.avgStride = {1, 8};
+  t.pool.nonlinear = {"relu"};
+  if (f.dwconvPixelParallel) {
+    t.dwconv.pixelParallel = f.dwconvPixelParallel;
+    t.dwconv.kernel = {1, 16};
+    t.dwconv.stride = {1, 8};
+    t.dwconv.nonlinear = {"relu"};
+    if (f.dwconvRelu6)
+      t.dwconv.nonlinear.push_back("relu6");
+  } else {
+    // No DWCONVW bank without a depthwise engine.
+    t.aluWeightBankWidth = 0;
+    t.aluWeightBankDepth = 0;
+  }
+  t.saveArgmax = false;
+  projectEnginesOntoAlu(t);
+  t.name = "DPUCZDX8G_ISA0_B" + std::to_string(t.peakOpsPerCycle()) + "_" +
+           hex(fingerprint, 16, /*upper=*/true);
+  return t;
+}
+
 /// Builds a DPUCZDX8G ISA1 target from its fingerprint alone.
 std::optional<Target> decodeFromFeatureCode(uint64_t fingerprint,
                                             std::string &error) {
@@ -361,37 +567,30 @@ std::optional<Target> decodeFromFeatureCode(uint64_t fingerprint,
             " is not a known DPU family";
     return std::nullopt;
   }
+  if (typeByte == 1 && isa == 0)
+    return decodeZdx8gIsa0(fingerprint, error);
   if (typeByte != 1 || isa != 1) {
     error = "fingerprint " + fingerprintText(fingerprint) + " (" + family +
             " ISA" + std::to_string(isa) +
-            ") is not in the catalog, and only DPUCZDX8G ISA1 feature codes "
-            "can be decoded; describe the target inline (docs/arch-json.md)";
+            ") is not in the catalog, and decoding of family " + family +
+            (typeByte == 1 ? " ISA" + std::to_string(isa) : std::string()) +
+            "'s feature code is not supported (only DPUCZDX8G ISA0 and ISA1); "
+            "describe the target inline (docs/arch-json.md)";
     return std::nullopt;
   }
   Zdx8gFeatures f = decodeZdx8gFeatures(fingerprint);
-  std::string where = "fingerprint " + fingerprintText(fingerprint) + ": ";
-  if (f.arch >= kZdx8gIsa1ArchCount) {
-    error = where + "arch code " + std::to_string(f.arch) +
-            " in bits [3:0] is not a DPUCZDX8G ISA1 configuration (valid: 0-" +
-            std::to_string(kZdx8gIsa1ArchCount - 1) + ")";
+  std::optional<Target> started =
+      startZdx8g(fingerprint, 1, f.arch, kZdx8gIsa1ArchCount, f.imageBankGroups,
+                 f.channelAugmentation, error);
+  if (!started)
     return std::nullopt;
-  }
   if (f.aluPixelParallel == 0) {
-    error = where + "ALU pixel parallelism in bits [11:8] is 0";
+    error = "fingerprint " + fingerprintText(fingerprint) +
+            ": ALU pixel parallelism in bits [11:8] is 0";
     return std::nullopt;
   }
-  if (f.imageBankGroups == 0) {
-    error = where + "image bank group count in bits [25:24] is 0";
-    return std::nullopt;
-  }
-  const ArchParallel &arch = kZdx8gIsa1Arch[f.arch];
-  Target t = makeIsa1Defaults(arch.pixel, arch.channel, arch.channel);
-  t.type = family;
-  t.isaVersion = 1;
-  t.fingerprint = fingerprint;
+  Target t = *started;
   t.aluPixelParallel = f.aluPixelParallel;
-  t.imageBankGroups = f.imageBankGroups;
-  t.channelAugmentation = f.channelAugmentation;
   t.convNonlinear = {"relu"};
   if (f.convLeakyRelu)
     t.convNonlinear.push_back("leaky_relu");
@@ -403,6 +602,14 @@ std::optional<Target> decodeFromFeatureCode(uint64_t fingerprint,
   t.saveArgmax = f.saveArgmax;
   t.convWriteParallel = 1 << f.convWriteParallelLog2;
   t.aluWriteParallel = 1 << f.aluWriteParallelLog2;
+  // create_target_DPUCZDX8G_ISA1.cpp: 1-4, or 1-PP/WP when that is below 4.
+  auto strideOutH = [&](int wp) {
+    return Range{1, (wp == 1 || t.pixelParallel / wp >= 4)
+                        ? 4
+                        : std::max(1, t.pixelParallel / wp)};
+  };
+  t.convStrideOutH = strideOutH(t.convWriteParallel);
+  t.aluStrideOutH = strideOutH(t.aluWriteParallel);
   // Same naming as target_factory for fingerprints it has no prototxt for.
   t.name = "DPUCZDX8G_ISA1_B" + std::to_string(t.peakOpsPerCycle()) + "_" +
            hex(fingerprint, 16, /*upper=*/true);
@@ -430,6 +637,9 @@ const std::vector<std::string> kInlineKeys = {
     "conv",
     "alu",
     "eltwise",
+    "has_alu",
+    "pool",
+    "dwconv",
     "channel_augmentation",
     "save_argmax",
     "clock_mhz",
@@ -476,6 +686,8 @@ private:
                   const char *key, std::string &out, bool required);
   bool readRange(const Json &object, const std::string &prefix, const char *key,
                  Range &out, int64_t minValue);
+  bool readOptionalRange(const Json &object, const std::string &prefix,
+                         const char *key, std::optional<Range> &out);
   bool readNames(const Json &object, const std::string &prefix, const char *key,
                  const std::vector<std::string> &known,
                  std::vector<std::string> &out);
@@ -614,6 +826,18 @@ bool ArchReader::readRange(const Json &object, const std::string &prefix,
     return fail(path + ": min " + std::to_string(bounds[0]) +
                 " is greater than max " + std::to_string(bounds[1]));
   out = {bounds[0], bounds[1]};
+  return true;
+}
+
+bool ArchReader::readOptionalRange(const Json &object,
+                                   const std::string &prefix, const char *key,
+                                   std::optional<Range> &out) {
+  if (object.find(key) == object.end())
+    return true;
+  Range r;
+  if (!readRange(object, prefix, key, r, 1))
+    return false;
+  out = r;
   return true;
 }
 
@@ -874,18 +1098,41 @@ std::optional<Target> ArchReader::parseInline(const Json &doc) {
     return std::nullopt;
   if (const Json *bank =
           readSection(doc, "alu_weight_bank", {"width", "depth"}, ok)) {
-    if (!readInt(*bank, "alu_weight_bank", "width", t.aluWeightBankWidth, 1,
+    // 0 x 0: no depthwise weight bank (ISA0 without a depthwise engine).
+    if (!readInt(*bank, "alu_weight_bank", "width", t.aluWeightBankWidth, 0,
                  kMaxBankWidth, false) ||
-        !readInt(*bank, "alu_weight_bank", "depth", t.aluWeightBankDepth, 1,
+        !readInt(*bank, "alu_weight_bank", "depth", t.aluWeightBankDepth, 0,
                  kMaxBankDepth, false))
       return std::nullopt;
   }
   if (!ok)
     return std::nullopt;
+  // Designs without an ALU (ISA0) state no stride_out_h unless given.
+  if (!readBool(doc, "", "has_alu", t.hasAlu))
+    return std::nullopt;
+  if (!t.hasAlu) {
+    t.convStrideOutH.reset();
+    if (doc.contains("alu")) {
+      fail("'alu' cannot be combined with \"has_alu\": false; the ALU "
+           "limits are derived from 'pool' and 'dwconv'");
+      return std::nullopt;
+    }
+    if (!doc.contains("pool") && !doc.contains("dwconv")) {
+      fail("\"has_alu\": false needs a 'pool' or 'dwconv' engine");
+      return std::nullopt;
+    }
+  } else if (doc.contains("pool") || doc.contains("dwconv")) {
+    fail(std::string("'") + (doc.contains("pool") ? "pool" : "dwconv") +
+         "' engines are only for designs without an ALU (\"has_alu\": "
+         "false); an ALU design pools and runs depthwise convs on 'alu'");
+    return std::nullopt;
+  }
   if (const Json *conv = readSection(
-          doc, "conv", {"kernel", "stride", "nonlinear", "write_parallel"},
+          doc, "conv",
+          {"kernel", "stride", "stride_out_h", "nonlinear", "write_parallel"},
           ok)) {
     if (!readRange(*conv, "conv", "kernel", t.convKernel, 1) ||
+        !readOptionalRange(*conv, "conv", "stride_out_h", t.convStrideOutH) ||
         !readRange(*conv, "conv", "stride", t.convStride, 1) ||
         !readNames(*conv, "conv", "nonlinear", kNonlinearNames,
                    t.convNonlinear) ||
@@ -895,11 +1142,13 @@ std::optional<Target> ArchReader::parseInline(const Json &doc) {
   }
   if (!ok)
     return std::nullopt;
-  if (const Json *alu = readSection(doc, "alu",
-                                    {"kernel", "stride", "pad", "pad_end",
-                                     "types", "nonlinear", "write_parallel"},
-                                    ok)) {
+  if (const Json *alu =
+          readSection(doc, "alu",
+                      {"kernel", "stride", "stride_out_h", "pad", "pad_end",
+                       "types", "nonlinear", "write_parallel"},
+                      ok)) {
     if (!readRange(*alu, "alu", "kernel", t.aluKernel, 1) ||
+        !readOptionalRange(*alu, "alu", "stride_out_h", t.aluStrideOutH) ||
         !readRange(*alu, "alu", "stride", t.aluStride, 1) ||
         !readRange(*alu, "alu", "pad", t.aluPad, 0) ||
         !readRange(*alu, "alu", "pad_end", t.aluPadEnd, 0) ||
@@ -921,6 +1170,49 @@ std::optional<Target> ArchReader::parseInline(const Json &doc) {
   }
   if (!ok)
     return std::nullopt;
+  if (const Json *pool =
+          readSection(doc, "pool",
+                      {"pixel_parallel", "types", "max_kernel", "max_stride",
+                       "avg_kernel", "avg_stride", "nonlinear"},
+                      ok)) {
+    // Defaults: create_target_v2.cpp's limits.
+    t.pool.types = {"max"};
+    t.pool.maxKernel = {1, 8};
+    t.pool.maxStride = {1, 8};
+    t.pool.avgKernel = {2, 8};
+    t.pool.avgStride = {1, 8};
+    t.pool.nonlinear = {"relu"};
+    if (!readInt(*pool, "pool", "pixel_parallel", t.pool.pixelParallel, 1,
+                 kMaxParallel, true) ||
+        !readNames(*pool, "pool", "types", kPoolTypeNames, t.pool.types) ||
+        !readRange(*pool, "pool", "max_kernel", t.pool.maxKernel, 1) ||
+        !readRange(*pool, "pool", "max_stride", t.pool.maxStride, 1) ||
+        !readRange(*pool, "pool", "avg_kernel", t.pool.avgKernel, 1) ||
+        !readRange(*pool, "pool", "avg_stride", t.pool.avgStride, 1) ||
+        !readNames(*pool, "pool", "nonlinear", kNonlinearNames,
+                   t.pool.nonlinear))
+      return std::nullopt;
+  }
+  if (!ok)
+    return std::nullopt;
+  if (const Json *dwconv = readSection(
+          doc, "dwconv", {"pixel_parallel", "kernel", "stride", "nonlinear"},
+          ok)) {
+    t.dwconv.kernel = {1, 16};
+    t.dwconv.stride = {1, 8};
+    t.dwconv.nonlinear = {"relu"};
+    if (!readInt(*dwconv, "dwconv", "pixel_parallel", t.dwconv.pixelParallel, 1,
+                 kMaxParallel, true) ||
+        !readRange(*dwconv, "dwconv", "kernel", t.dwconv.kernel, 1) ||
+        !readRange(*dwconv, "dwconv", "stride", t.dwconv.stride, 1) ||
+        !readNames(*dwconv, "dwconv", "nonlinear", kNonlinearNames,
+                   t.dwconv.nonlinear))
+      return std::nullopt;
+  }
+  if (!ok)
+    return std::nullopt;
+  if (!t.hasAlu)
+    projectEnginesOntoAlu(t);
 
   if (!readBool(doc, "", "channel_augmentation", t.channelAugmentation) ||
       !readBool(doc, "", "save_argmax", t.saveArgmax) ||
@@ -936,6 +1228,7 @@ std::optional<Target> ArchReader::parseInline(const Json &doc) {
 
 struct BoardEntry {
   std::string target;
+  int cores = 0;
   double clockMHz = 0;
   double ddrBandwidthGBps = 0;
 };
@@ -978,6 +1271,9 @@ void parseBoards(const char *text, Catalog &catalog) {
     auto clock = entry.find("clock_mhz");
     if (clock != entry.end() && clock->is_number())
       board.clockMHz = clock->get<double>();
+    auto cores = entry.find("cores");
+    if (cores != entry.end() && cores->is_number_unsigned())
+      board.cores = static_cast<int>(cores->get<uint64_t>());
     auto ddr = entry.find("ddr_bandwidth_gbps");
     if (ddr != entry.end() && ddr->is_number())
       board.ddrBandwidthGBps = ddr->get<double>();
@@ -1195,17 +1491,36 @@ std::string Target::toJson() const {
   auto range = [](const Range &r) {
     return OrderedJson::array({r.min, r.max});
   };
-  j["conv"] = {{"kernel", range(convKernel)},
-               {"stride", range(convStride)},
-               {"nonlinear", convNonlinear},
-               {"write_parallel", convWriteParallel}};
-  j["alu"] = {{"kernel", range(aluKernel)},
-              {"stride", range(aluStride)},
-              {"pad", range(aluPad)},
-              {"pad_end", range(aluPadEnd)},
-              {"types", aluTypes},
-              {"nonlinear", aluNonlinear},
-              {"write_parallel", aluWriteParallel}};
+  j["conv"] = {{"kernel", range(convKernel)}, {"stride", range(convStride)}};
+  if (convStrideOutH)
+    j["conv"]["stride_out_h"] = range(*convStrideOutH);
+  j["conv"]["nonlinear"] = convNonlinear;
+  j["conv"]["write_parallel"] = convWriteParallel;
+  if (hasAlu) {
+    j["alu"] = {{"kernel", range(aluKernel)}, {"stride", range(aluStride)}};
+    if (aluStrideOutH)
+      j["alu"]["stride_out_h"] = range(*aluStrideOutH);
+    j["alu"]["pad"] = range(aluPad);
+    j["alu"]["pad_end"] = range(aluPadEnd);
+    j["alu"]["types"] = aluTypes;
+    j["alu"]["nonlinear"] = aluNonlinear;
+    j["alu"]["write_parallel"] = aluWriteParallel;
+  } else {
+    j["has_alu"] = false;
+  }
+  if (pool.present())
+    j["pool"] = {{"pixel_parallel", pool.pixelParallel},
+                 {"types", pool.types},
+                 {"max_kernel", range(pool.maxKernel)},
+                 {"max_stride", range(pool.maxStride)},
+                 {"avg_kernel", range(pool.avgKernel)},
+                 {"avg_stride", range(pool.avgStride)},
+                 {"nonlinear", pool.nonlinear}};
+  if (dwconv.present())
+    j["dwconv"] = {{"pixel_parallel", dwconv.pixelParallel},
+                   {"kernel", range(dwconv.kernel)},
+                   {"stride", range(dwconv.stride)},
+                   {"nonlinear", dwconv.nonlinear}};
   j["eltwise"] = {{"types", eltwiseTypes}, {"nonlinear", eltwiseNonlinear}};
   j["channel_augmentation"] = channelAugmentation;
   j["save_argmax"] = saveArgmax;
@@ -1224,10 +1539,22 @@ std::string Target::summary() const {
   if (fingerprint)
     os << ", fingerprint " << fingerprintHex();
   os << ")\n";
+  if (!note.empty())
+    os << "  note: " << note << "\n";
+  if (!board.empty()) {
+    os << "  board " << board << ":";
+    if (boardCores > 0)
+      os << " " << boardCores << " x " << name;
+    if (clockMHz > 0)
+      os << " at " << clockMHz << " MHz";
+    if (boardCores > 0 && clockMHz > 0)
+      os << " (" << boardCores * peakGops() << " GOP/s peak in all)";
+    os << "\n";
+  }
   os << "  parallelism: pixel " << pixelParallel << ", input channel "
      << inputChannelParallel << ", output channel " << outputChannelParallel
-     << ", ALU pixel " << aluPixelParallel << "; peak " << peakOpsPerCycle()
-     << " ops/cycle";
+     << (hasAlu ? ", ALU pixel " : ", eltwise pixel ") << aluPixelParallel
+     << "; peak " << peakOpsPerCycle() << " ops/cycle";
   if (clockMHz > 0)
     os << " (" << peakGops() << " GOP/s at " << clockMHz << " MHz)";
   os << "\n";
@@ -1239,14 +1566,39 @@ std::string Target::summary() const {
      << biasBankWidth << " B x " << biasBankDepth << "; ALU weights "
      << aluWeightBankWidth << " B x " << aluWeightBankDepth << "\n";
   os << "  conv: kernel " << rangeText(convKernel) << ", stride "
-     << rangeText(convStride) << ", write parallel " << convWriteParallel;
+     << rangeText(convStride);
+  if (convStrideOutH)
+    os << ", stride_out_h " << rangeText(*convStrideOutH);
+  os << ", write parallel " << convWriteParallel;
   appendNames(os, "; nonlinear ", convNonlinear);
-  os << "\n  alu: kernel " << rangeText(aluKernel) << ", stride "
-     << rangeText(aluStride) << ", pad " << rangeText(aluPad) << " (left/top) "
-     << rangeText(aluPadEnd) << " (right/bottom), write parallel "
-     << aluWriteParallel;
-  appendNames(os, "; types ", aluTypes);
-  appendNames(os, "; nonlinear ", aluNonlinear);
+  if (hasAlu) {
+    os << "\n  alu: kernel " << rangeText(aluKernel) << ", stride "
+       << rangeText(aluStride);
+    if (aluStrideOutH)
+      os << ", stride_out_h " << rangeText(*aluStrideOutH);
+    os << ", pad " << rangeText(aluPad) << " (left/top) "
+       << rangeText(aluPadEnd) << " (right/bottom), write parallel "
+       << aluWriteParallel;
+    appendNames(os, "; types ", aluTypes);
+    appendNames(os, "; nonlinear ", aluNonlinear);
+  } else {
+    os << "\n  alu: none";
+  }
+  if (pool.present()) {
+    os << "\n  pool: pixel parallel " << pool.pixelParallel;
+    appendNames(os, "; types ", pool.types);
+    os << "; max kernel " << rangeText(pool.maxKernel) << " stride "
+       << rangeText(pool.maxStride) << "; avg kernel "
+       << rangeText(pool.avgKernel) << " stride " << rangeText(pool.avgStride);
+    appendNames(os, "; nonlinear ", pool.nonlinear);
+  }
+  if (dwconv.present()) {
+    os << "\n  dwconv: pixel parallel " << dwconv.pixelParallel << "; kernel "
+       << rangeText(dwconv.kernel) << ", stride " << rangeText(dwconv.stride);
+    appendNames(os, "; nonlinear ", dwconv.nonlinear);
+  } else if (!hasAlu) {
+    os << "\n  dwconv: none";
+  }
   appendNames(os, "\n  eltwise: ", eltwiseTypes);
   appendNames(os, "; nonlinear ", eltwiseNonlinear);
   os << "\n  channel augmentation " << (channelAugmentation ? "yes" : "no")
@@ -1279,6 +1631,9 @@ bool Target::operator==(const Target &o) const {
          aluPadEnd == o.aluPadEnd && aluTypes == o.aluTypes &&
          aluNonlinear == o.aluNonlinear &&
          aluWriteParallel == o.aluWriteParallel &&
+         convStrideOutH == o.convStrideOutH &&
+         aluStrideOutH == o.aluStrideOutH && hasAlu == o.hasAlu &&
+         pool == o.pool && dwconv == o.dwconv &&
          eltwiseTypes == o.eltwiseTypes &&
          eltwiseNonlinear == o.eltwiseNonlinear &&
          channelAugmentation == o.channelAugmentation &&
@@ -1351,6 +1706,8 @@ std::optional<Target> vai::lookupBoard(const std::string &board,
     error = "board " + quote(board) + ": " + error;
     return std::nullopt;
   }
+  target->board = it->first;
+  target->boardCores = it->second.cores;
   if (it->second.clockMHz > 0)
     target->clockMHz = it->second.clockMHz;
   if (it->second.ddrBandwidthGBps > 0)
@@ -1364,6 +1721,19 @@ std::optional<Target> vai::targetFromFingerprint(uint64_t fingerprint,
   for (const Target &t : getCatalog().targets)
     if (t.fingerprint == fingerprint)
       return t;
+  // A Vitis AI 3.x code is the 2.5 code plus save argmax (bit 30).
+  bool zdx8gIsa1 = (fingerprint >> 48) == 0x101;
+  if (zdx8gIsa1 && (fingerprint & kZdx8gIsa1SaveArgmaxBit))
+    for (const Target &t : getCatalog().targets)
+      if (t.fingerprint == (fingerprint & ~kZdx8gIsa1SaveArgmaxBit)) {
+        Target alias = t;
+        alias.fingerprint = fingerprint;
+        alias.saveArgmax = true;
+        alias.note = "fingerprint " + fingerprintText(fingerprint) +
+                     " is the Vitis AI 3.x code of " + t.name + " (" +
+                     t.fingerprintHex() + " plus bit 30, save argmax)";
+        return alias;
+      }
   return decodeFromFeatureCode(fingerprint, error);
 }
 
@@ -1371,6 +1741,11 @@ std::optional<Target> vai::decodeFingerprint(uint64_t fingerprint,
                                              std::string &error) {
   error.clear();
   return decodeFromFeatureCode(fingerprint, error);
+}
+
+std::string vai::familyNameOfTypeByte(uint8_t typeByte) {
+  const char *name = familyName(typeByte);
+  return name ? name : "";
 }
 
 std::vector<std::string> vai::knownTargetNames() {
@@ -1392,6 +1767,17 @@ bool vai::verifyCatalog(std::string &error) {
   return error.empty();
 }
 
+/// An arch code with the parallelism it selects (the table both ISAs use).
+static std::string describeArchCode(unsigned code, unsigned count) {
+  std::string text = std::to_string(code);
+  if (code >= count)
+    return text + " (invalid: 0-" + std::to_string(count - 1) + " are defined)";
+  const ArchParallel &a = kZdx8gIsa1Arch[code];
+  return text + " -> pixel parallel " + std::to_string(a.pixel) +
+         ", channel parallel " + std::to_string(a.channel) + " (B" +
+         std::to_string(2 * a.pixel * a.channel * a.channel) + ")";
+}
+
 std::string vai::describeFingerprint(uint64_t fingerprint) {
   std::ostringstream os;
   auto field = [&os](const char *bits, const char *label,
@@ -1409,19 +1795,10 @@ std::string vai::describeFingerprint(uint64_t fingerprint) {
   field("[55:48]", "ISA version", std::to_string(isa));
   field("[47:0]", "feature code",
         "0x" + hex(fingerprint & 0xFFFFFFFFFFFFull, 12));
+  auto flag = [](bool b) { return std::string(b ? "yes" : "no"); };
   if (typeByte == 1 && isa == 1) {
     Zdx8gFeatures f = decodeZdx8gFeatures(fingerprint);
-    std::string arch = std::to_string(f.arch);
-    if (f.arch < kZdx8gIsa1ArchCount) {
-      const ArchParallel &a = kZdx8gIsa1Arch[f.arch];
-      arch += " -> pixel parallel " + std::to_string(a.pixel) +
-              ", channel parallel " + std::to_string(a.channel) + " (B" +
-              std::to_string(2 * a.pixel * a.channel * a.channel) + ")";
-    } else {
-      arch += " (invalid: 0-" + std::to_string(kZdx8gIsa1ArchCount - 1) +
-              " are defined)";
-    }
-    auto flag = [](bool b) { return std::string(b ? "yes" : "no"); };
+    std::string arch = describeArchCode(f.arch, kZdx8gIsa1ArchCount);
     auto parallel = [](unsigned log2) {
       return std::to_string(1u << log2) + " (log2 " + std::to_string(log2) +
              ")";
@@ -1437,11 +1814,43 @@ std::string vai::describeFingerprint(uint64_t fingerprint) {
     field("[35:34]", "ALU write parallel", parallel(f.aluWriteParallelLog2));
     if (f.undecoded)
       field("other", "bits (not decoded)", "0x" + hex(f.undecoded, 12));
+  } else if (typeByte == 1 && isa == 0) {
+    Zdx8gIsa0Features f = decodeZdx8gIsa0Features(fingerprint);
+    std::string arch = describeArchCode(f.arch, kZdx8gIsa0ArchCount);
+    field("[3:0]", "arch", arch);
+    field("[11:8]", "pool pixel parallel", std::to_string(f.poolPixelParallel));
+    field("[15:12]", "dwconv pixel parallel",
+          std::to_string(f.dwconvPixelParallel) +
+              (f.dwconvPixelParallel ? "" : " (no depthwise engine)"));
+    field("[19:16]", "eltwise pixel parallel",
+          std::to_string(f.eltwisePixelParallel));
+    field("[25:24]", "image bank groups", std::to_string(f.imageBankGroups));
+    field("[26]", "channel augmentation", flag(f.channelAugmentation));
+    field("[28]", "conv leaky ReLU", flag(f.convLeakyRelu));
+    field("[29]", "conv ReLU6", flag(f.convRelu6));
+    field("[30]", "average pool", flag(f.poolAverage));
+    field("[31]", "dwconv ReLU6", flag(f.dwconvRelu6));
+    field("[36]", "eltwise multiply", flag(f.eltwiseMult));
+    field("[37]", "pool max_reduce", flag(f.poolMaxReduce));
+    if (f.undecoded)
+      field("other", "bits (not decoded)", "0x" + hex(f.undecoded, 12));
   } else if (family) {
-    os << "  (the feature-code layout is only known for DPUCZDX8G ISA1)\n";
+    os << "  decoding of family " << family
+       << (typeByte == 1 ? " ISA" + std::to_string(isa) : std::string())
+       << "'s feature code is not supported (only DPUCZDX8G ISA0 and ISA1)\n";
   }
+  bool inCatalog = false;
   for (const Target &t : getCatalog().targets)
-    if (t.fingerprint == fingerprint)
+    if (t.fingerprint == fingerprint) {
       field("", "catalog entry", t.name);
+      inCatalog = true;
+    }
+  if (!inCatalog && typeByte == 1 && isa == 1 &&
+      (fingerprint & kZdx8gIsa1SaveArgmaxBit))
+    for (const Target &t : getCatalog().targets)
+      if (t.fingerprint == (fingerprint & ~kZdx8gIsa1SaveArgmaxBit))
+        field("", "catalog entry",
+              t.name + " (Vitis AI 3.x code: " + t.fingerprintHex() +
+                  " + save argmax)");
   return os.str();
 }

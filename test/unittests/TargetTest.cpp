@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <unistd.h>
+#include <utility>
 
 using namespace vai;
 
@@ -147,16 +149,20 @@ TEST(TargetTest, FingerprintFieldsDecodeFromTheBitLayout) {
   EXPECT_EQ(t->aluWriteParallel, static_cast<int>(aluWp));
   EXPECT_EQ(t->name, "DPUCZDX8G_ISA1_B4096_0101000016010407");
 
-  // Vitis AI 3.x boards report the same DPU with save argmax (bit 30) set. It
-  // is not in the catalog, so it is decoded and named as target_factory does.
+  // Vitis AI 3.x boards report the same DPU with save argmax (bit 30) set.
+  // Decoded without the catalog it gets target_factory's generated name; the
+  // fingerprint form resolves it to the catalog entry, with a note.
   const uint64_t withArgmax = fp | (uint64_t(1) << 30);
   EXPECT_EQ(withArgmax, 0x0101000056010407ull);
+  std::optional<Target> v3decoded = decodeFingerprint(withArgmax, error);
+  ASSERT_TRUE(v3decoded) << error;
+  EXPECT_EQ(v3decoded->name, "DPUCZDX8G_ISA1_B4096_0101000056010407");
   std::optional<Target> v3 =
       parse(R"({"fingerprint": "0x101000056010407"})", error);
   ASSERT_TRUE(v3) << error;
   EXPECT_TRUE(v3->saveArgmax);
   EXPECT_EQ(v3->peakOpsPerCycle(), 4096);
-  EXPECT_EQ(v3->name, "DPUCZDX8G_ISA1_B4096_0101000056010407");
+  EXPECT_EQ(v3->name, "DPUCZDX8G_ISA1_B4096");
 
   // An unknown but well-formed feature code: arch 2 (8, 8), ALU PP 2,
   // 3 image bank groups, no augmentation, conv write parallel 2.
@@ -192,6 +198,7 @@ TEST(TargetTest, UnknownTargetNameListsKnownNames) {
   EXPECT_FALSE(parse(R"({"target": "DPUCZDX8G_ISA1_B9999"})", error));
   EXPECT_TRUE(startsWith(error, "arch.json: unknown target "
                                 "'DPUCZDX8G_ISA1_B9999' (known: "
+                                "DPUCZDX8G_ISA0_B4096_MAX_BG2, "
                                 "DPUCZDX8G_ISA1_B512, DPUCZDX8G_ISA1_B800, "))
       << error;
   std::vector<std::string> names = knownTargetNames();
@@ -488,16 +495,23 @@ TEST(TargetTest, CatalogEntriesMatchTheirFingerprints) {
   std::string error;
   EXPECT_TRUE(verifyCatalog(error)) << error;
   std::vector<std::string> names = knownTargetNames();
-  EXPECT_GE(names.size(), 8u);
+  EXPECT_GE(names.size(), 9u);
   int64_t previousPeak = 0;
+  int previousIsa = -1;
   for (const std::string &name : names) {
     std::optional<Target> t = lookupTarget(name, error);
     ASSERT_TRUE(t) << name << ": " << error;
-    // The size in the name is the peak ops per cycle ("..._B4096").
-    EXPECT_EQ(name.substr(name.rfind("_B") + 2),
-              std::to_string(t->peakOpsPerCycle()));
+    // The size in the name is the peak ops per cycle ("..._B4096",
+    // "..._B4096_MAX_BG2").
+    std::string size = name.substr(name.find("_B") + 2);
+    size = size.substr(0, size.find('_'));
+    EXPECT_EQ(size, std::to_string(t->peakOpsPerCycle()));
+    if (t->isaVersion != previousIsa)
+      previousPeak = 0;
+    EXPECT_GE(t->isaVersion, previousIsa) << "catalog order";
     EXPECT_GT(t->peakOpsPerCycle(), previousPeak) << "catalog order";
     previousPeak = t->peakOpsPerCycle();
+    previousIsa = t->isaVersion;
 
     // Every field agrees with what the fingerprint says.
     std::optional<Target> decoded = decodeFingerprint(t->fingerprint, error);
@@ -543,4 +557,250 @@ TEST(TargetTest, OperatorLimits) {
   EXPECT_EQ(t->imageBankBytes(), int64_t(2) * 8 * 16 * 2048);
   EXPECT_EQ(t->weightBankBytes(), int64_t(16) * 16 * 2048);
   EXPECT_NE(t->summary().find("peak 4096 ops/cycle"), std::string::npos);
+}
+
+// DPUCZDX8G ISA0 feature codes (create_target_v2.cpp layout). The expected
+// fields are worked out by hand from the bits and agree with the engines of
+// Vitis-AI's expired_targets/DPUCZDX8G_ISA0_*.prototxt:
+//   B4096_MAX_BG2 0x0020f6014407: [3:0]=7 (PP 8, ICP=OCP 16), [11:8] PL_PP=4,
+//     [15:12] DW_PP=4, [19:16] EL_PP=1, [27:24]=6 -> IMG_BG 2 + LD_AUGM,
+//     [31:28]=f -> CV_LKRL, CV_RL6, PL_AVG, DW_RL6, [39:36]=2 -> PL_DSM only.
+//   B4096_MIN 0x002022010107: arch 7, PL_PP 1, DW_PP 0 (no dwconv engine, no
+//     DWCONVW bank), EL_PP 1, [27:24]=2 -> IMG_BG 2, no LD_AUGM,
+//     [31:28]=2 -> CV_RL6 only, [39:36]=2 -> PL_DSM.
+//   B512_MAX 0x0020f7012200: arch 0 (PP 4, ICP=OCP 8), PL_PP 2, DW_PP 2,
+//     EL_PP 1, [27:24]=7 -> IMG_BG 3 + LD_AUGM, [31:28]=f, PL_DSM.
+TEST(TargetTest, Isa0FingerprintsDecodeInFull) {
+  std::string error;
+  std::optional<Target> bg2 = decodeFingerprint(0x01000020f6014407ull, error);
+  ASSERT_TRUE(bg2) << error;
+  EXPECT_EQ(bg2->name, "DPUCZDX8G_ISA0_B4096_01000020F6014407");
+  EXPECT_EQ(bg2->isaVersion, 0);
+  EXPECT_FALSE(bg2->hasAlu);
+  EXPECT_EQ(bg2->pixelParallel, 8);
+  EXPECT_EQ(bg2->inputChannelParallel, 16);
+  EXPECT_EQ(bg2->outputChannelParallel, 16);
+  EXPECT_EQ(bg2->aluPixelParallel, 1); // eltwise PP on ISA0
+  EXPECT_EQ(bg2->imageBankGroups, 2);
+  EXPECT_TRUE(bg2->channelAugmentation);
+  EXPECT_EQ(bg2->convNonlinear,
+            (std::vector<std::string>{"relu", "leaky_relu", "relu6"}));
+  EXPECT_FALSE(bg2->convStrideOutH);
+  EXPECT_EQ(bg2->pool.pixelParallel, 4);
+  EXPECT_EQ(bg2->pool.types,
+            (std::vector<std::string>{"max", "avg", "max_reduce"}));
+  EXPECT_EQ(bg2->pool.maxKernel, (Range{1, 8}));
+  EXPECT_EQ(bg2->pool.avgKernel, (Range{2, 8}));
+  EXPECT_EQ(bg2->pool.nonlinear, (std::vector<std::string>{"relu"}));
+  EXPECT_EQ(bg2->dwconv.pixelParallel, 4);
+  EXPECT_EQ(bg2->dwconv.kernel, (Range{1, 16}));
+  EXPECT_EQ(bg2->dwconv.stride, (Range{1, 8}));
+  EXPECT_EQ(bg2->dwconv.nonlinear, (std::vector<std::string>{"relu", "relu6"}));
+  EXPECT_EQ(bg2->eltwiseTypes, (std::vector<std::string>{"add"}));
+  EXPECT_EQ(bg2->aluWeightBankWidth, 16);
+  EXPECT_FALSE(bg2->saveArgmax);
+  // The ALU view is the intersection of both engines: kernel 2-8 (avg 2-8,
+  // max 1-8, dwconv 1-16), stride 1-8, only ReLU.
+  EXPECT_EQ(bg2->aluTypes,
+            (std::vector<std::string>{"dwconv", "max_pool", "avg_pool",
+                                      "max_reduce"}));
+  EXPECT_EQ(bg2->aluKernel, (Range{2, 8}));
+  EXPECT_EQ(bg2->aluStride, (Range{1, 8}));
+  EXPECT_EQ(bg2->aluNonlinear, (std::vector<std::string>{"relu"}));
+
+  // The DPU of resnet_v2_101_tf_DPUCZDX8G_ISA0.mc is a catalog entry.
+  std::optional<Target> named =
+      parse(R"({"target": "DPUCZDX8G_ISA0_B4096_MAX_BG2"})", error);
+  ASSERT_TRUE(named) << error;
+  EXPECT_EQ(named->fingerprint, 0x01000020f6014407ull);
+  std::optional<Target> byFp =
+      parse(R"({"fingerprint": "0x1000020f6014407"})", error);
+  ASSERT_TRUE(byFp) << error;
+  EXPECT_EQ(byFp->name, "DPUCZDX8G_ISA0_B4096_MAX_BG2");
+
+  std::optional<Target> min = decodeFingerprint(0x0100002022010107ull, error);
+  ASSERT_TRUE(min) << error;
+  EXPECT_EQ(min->pool.pixelParallel, 1);
+  EXPECT_EQ(min->pool.types, (std::vector<std::string>{"max", "max_reduce"}));
+  EXPECT_FALSE(min->dwconv.present());
+  EXPECT_EQ(min->aluWeightBankWidth, 0);
+  EXPECT_FALSE(min->channelAugmentation);
+  EXPECT_EQ(min->convNonlinear, (std::vector<std::string>{"relu", "relu6"}));
+  EXPECT_FALSE(min->supportsAluType("dwconv"));
+  EXPECT_FALSE(min->supportsAluType("avg_pool"));
+  EXPECT_EQ(min->aluKernel, (Range{1, 8}));
+  // toJson round-trips an ISA0 design without a depthwise engine too.
+  std::optional<Target> again = parseArchJson(min->toJson(), "min", error);
+  ASSERT_TRUE(again) << error << "\n" << min->toJson();
+  EXPECT_EQ(*again, *min);
+
+  std::optional<Target> b512 = decodeFingerprint(0x01000020f7012200ull, error);
+  ASSERT_TRUE(b512) << error;
+  EXPECT_EQ(b512->peakOpsPerCycle(), 512);
+  EXPECT_EQ(b512->imageBankGroups, 3);
+  EXPECT_EQ(b512->imageBanksPerGroup, 4);
+  EXPECT_EQ(b512->pool.pixelParallel, 2);
+  EXPECT_EQ(b512->dwconv.pixelParallel, 2);
+
+  std::string text = describeFingerprint(0x01000020f6014407ull);
+  for (const char *line :
+       {"[11:8]   pool pixel parallel    4",
+        "[15:12]  dwconv pixel parallel  4",
+        "[19:16]  eltwise pixel parallel 1",
+        "[25:24]  image bank groups      2",
+        "[29]     conv ReLU6             yes",
+        "[30]     average pool           yes",
+        "[31]     dwconv ReLU6           yes",
+        "[36]     eltwise multiply       no",
+        "[37]     pool max_reduce        yes",
+        "catalog entry          DPUCZDX8G_ISA0_B4096_MAX_BG2"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+
+  // Arch code 11 exists only in ISA1.
+  EXPECT_FALSE(decodeFingerprint(0x010000200101010bull, error));
+  EXPECT_EQ(error, "fingerprint 0x10000200101010b: arch code 11 in bits [3:0] "
+                   "is not a DPUCZDX8G ISA0 configuration (valid: 0-10)");
+}
+
+// Fingerprint byte [63:56] per Vitis-AI target_factory.cpp.
+TEST(TargetTest, TypeByteNamesEveryFamily) {
+  const std::pair<uint8_t, const char *> families[] = {
+      {1, "DPUCZDX8G"}, {2, "DPUCAHX8H"}, {3, "DPUCAHX8L"},
+      {4, "DPUCZDI4G"}, {5, "DPUCVDX8H"}, {6, "DPUCVDX8G"},
+      {7, "DPUCADF8H"}, {8, "IPU_PHX"},   {9, "DPUCV2DX8G"}};
+  for (const auto &[code, name] : families) {
+    EXPECT_EQ(familyNameOfTypeByte(code), name);
+    if (code == 1)
+      continue;
+    uint64_t fp = (uint64_t(code) << 56) | (uint64_t(1) << 48) | 0x1234;
+    std::string text = describeFingerprint(fp);
+    EXPECT_NE(text.find(std::string("decoding of family ") + name +
+                        "'s feature code is not supported"),
+              std::string::npos)
+        << text;
+    std::string error;
+    EXPECT_FALSE(decodeFingerprint(fp, error));
+    EXPECT_NE(error.find(std::string("decoding of family ") + name +
+                         "'s feature code is not supported"),
+              std::string::npos)
+        << error;
+  }
+  EXPECT_EQ(familyNameOfTypeByte(0), "");
+  EXPECT_EQ(familyNameOfTypeByte(10), "");
+}
+
+TEST(TargetTest, VitisAi3FingerprintResolvesToTheCatalog) {
+  // pointpillars_DPUCZDX8G.xmodel (xcompiler 3.0) has dpu_fingerprint
+  // 72339070457545735 = 0x101000056010407 and dpu_name DPUCZDX8G_ISA1_B4096.
+  std::string error;
+  std::optional<Target> t = targetFromFingerprint(72339070457545735ull, error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->name, "DPUCZDX8G_ISA1_B4096");
+  EXPECT_EQ(t->fingerprint, 0x101000056010407ull);
+  EXPECT_TRUE(t->saveArgmax);
+  EXPECT_NE(t->note.find("Vitis AI 3.x code of DPUCZDX8G_ISA1_B4096"),
+            std::string::npos)
+      << t->note;
+  EXPECT_NE(t->summary().find("note: "), std::string::npos);
+  // Everything but the fingerprint and argmax equals the 2.5 entry.
+  std::optional<Target> v25 = lookupTarget("DPUCZDX8G_ISA1_B4096", error);
+  ASSERT_TRUE(v25);
+  Target cmp = *t;
+  cmp.fingerprint = v25->fingerprint;
+  cmp.saveArgmax = false;
+  EXPECT_EQ(cmp, *v25);
+  EXPECT_NE(describeFingerprint(0x101000056010407ull)
+                .find("DPUCZDX8G_ISA1_B4096 (Vitis AI 3.x code: "
+                      "0x101000016010407 + save argmax)"),
+            std::string::npos);
+  // Every catalog entry: 3.x code = 2.5 code | bit 30.
+  for (const std::string &name : knownTargetNames()) {
+    std::optional<Target> e = lookupTarget(name, error);
+    if (e->isaVersion != 1)
+      continue;
+    std::optional<Target> alias =
+        targetFromFingerprint(e->fingerprint | (uint64_t(1) << 30), error);
+    ASSERT_TRUE(alias) << error;
+    EXPECT_EQ(alias->name, name);
+  }
+}
+
+TEST(TargetTest, StrideOutHFollowsWriteParallelism) {
+  // create_target_DPUCZDX8G_ISA1.cpp: 1-4 when WP == 1 or PP/WP >= 4, else
+  // 1-PP/WP. B4096 (PP 8): WP 1 -> 4, WP 2 -> 8/2 = 4, WP 4 -> 8/4 = 2.
+  std::string error;
+  std::optional<Target> b4096 = lookupTarget("DPUCZDX8G_ISA1_B4096", error);
+  ASSERT_TRUE(b4096);
+  EXPECT_EQ(b4096->convStrideOutH, (Range{1, 4}));
+  EXPECT_EQ(b4096->aluStrideOutH, (Range{1, 4}));
+  // conv WP log2 1 ([33:32]), ALU WP log2 2 ([35:34]).
+  std::optional<Target> wp = decodeFingerprint(kB4096 | 0x900000000ull, error);
+  ASSERT_TRUE(wp) << error;
+  EXPECT_EQ(wp->convWriteParallel, 2);
+  EXPECT_EQ(wp->aluWriteParallel, 4);
+  EXPECT_EQ(wp->convStrideOutH, (Range{1, 4}));
+  EXPECT_EQ(wp->aluStrideOutH, (Range{1, 2}));
+  std::optional<Target> again = parseArchJson(wp->toJson(), "wp", error);
+  ASSERT_TRUE(again) << error;
+  EXPECT_EQ(*again, *wp);
+}
+
+TEST(TargetTest, BoardsCarryClockAndCores) {
+  // Vitis AI 2.5 model_zoo/README.md: ZCU102 3 x B4096 @ 281 MHz, ZCU104
+  // 2 x B4096 @ 300 MHz, KV260 1 x B4096F @ 300 MHz.
+  const std::tuple<const char *, int, double> boards[] = {
+      {"zcu102", 3, 281}, {"zcu104", 2, 300}, {"kv260", 1, 300}};
+  for (const auto &[name, cores, clock] : boards) {
+    std::string error;
+    std::optional<Target> t = lookupBoard(name, error);
+    ASSERT_TRUE(t) << error;
+    EXPECT_EQ(t->name, "DPUCZDX8G_ISA1_B4096");
+    EXPECT_EQ(t->board, name);
+    EXPECT_EQ(t->boardCores, cores);
+    EXPECT_DOUBLE_EQ(t->clockMHz, clock);
+    EXPECT_DOUBLE_EQ(t->peakGops(), 4096 * clock / 1000);
+  }
+  std::string error;
+  std::optional<Target> zcu102 = lookupBoard("zcu102", error);
+  EXPECT_NE(zcu102->summary().find(
+                "board zcu102: 3 x DPUCZDX8G_ISA1_B4096 at 281 MHz"),
+            std::string::npos)
+      << zcu102->summary();
+}
+
+TEST(TargetTest, InlineIsa0Engines) {
+  std::string error;
+  // A design without an ALU needs pool or dwconv, and takes no 'alu'.
+  expectError(R"({"name": "X", "type": "DPUCZDX8G", "isa_version": 0,
+      "pixel_parallel": 8, "input_channel_parallel": 16,
+      "output_channel_parallel": 16, "has_alu": false})",
+              "arch.json: \"has_alu\": false needs a 'pool' or 'dwconv' "
+              "engine");
+  expectError(R"({"name": "X", "type": "DPUCZDX8G", "isa_version": 1,
+      "pixel_parallel": 8, "input_channel_parallel": 16,
+      "output_channel_parallel": 16, "pool": {"pixel_parallel": 2}})",
+              "arch.json: 'pool' engines are only for designs without an ALU "
+              "(\"has_alu\": false); an ALU design pools and runs depthwise "
+              "convs on 'alu'");
+  expectError(R"({"name": "X", "type": "DPUCZDX8G", "isa_version": 0,
+      "pixel_parallel": 8, "input_channel_parallel": 16,
+      "output_channel_parallel": 16, "has_alu": false,
+      "pool": {"pixel_parallel": 0}})",
+              "arch.json: pool.pixel_parallel must be > 0");
+  expectError(R"({"name": "X", "type": "DPUCZDX8G", "isa_version": 0,
+      "pixel_parallel": 8, "input_channel_parallel": 16,
+      "output_channel_parallel": 16, "has_alu": false,
+      "pool": {"pixel_parallel": 2, "types": ["min"]}})",
+              "arch.json: pool.types: unknown name 'min' (known: max, avg, "
+              "max_reduce)");
+  // Only a max pool engine: the ALU view allows max pooling up to 8x8.
+  std::optional<Target> t = parse(R"({"name": "X", "type": "DPUCZDX8G",
+      "isa_version": 0, "pixel_parallel": 8, "input_channel_parallel": 16,
+      "output_channel_parallel": 16, "has_alu": false,
+      "pool": {"pixel_parallel": 2}})",
+                                  error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->aluTypes, (std::vector<std::string>{"max_pool"}));
+  EXPECT_EQ(t->aluKernel, (Range{1, 8}));
+  EXPECT_FALSE(t->convStrideOutH);
 }

@@ -40,9 +40,22 @@ namespace vai {
 ///   result type does not say (`xir.tensor`).
 /// Graph attributes, the subgraph tree and the op definitions are kept on
 /// the module (`xir.graph_name`, `xir.graph_attrs`, `xir.subgraphs`,
-/// `xir.op_defs`). The function returns the graph's `return_ops`. Errors
-/// (unreadable file, duplicate op names, inputs naming no op, cycles) are
-/// emitted naming the file and op; returns null after any error.
+/// `xir.op_defs`). The function returns the graph's `return_ops`, which
+/// name ops or (in compiled files, whose ops are renamed) output tensors.
+///
+/// Compiled files (vai_c_xir's DPU view: data-fix, upload, const-fix with
+/// empty `data`, conv2d-fix, pool-fix, download, fix2float, ...) read the
+/// same way: their ops are generic `tfg.node "xir"` ops with tensor
+/// attributes such as reg_id / ddr_addr / location / stride in
+/// `xir.tensor`, and `xir.subgraphs` holds the tree root -> USER/DPU/CPU ->
+/// DPU leaves with every attribute typed (dpu_fingerprint ui64, reg_id_to_*
+/// maps tagged with their XIR kind, mc_code and parameters as dense i8).
+///
+/// Errors (unreadable file, duplicate op names, inputs naming no op,
+/// cycles, a subgraph naming no op, an op in two leaves, a non-root
+/// subgraph with both or neither of ops and children, return_ops naming
+/// nothing) are emitted naming the file and op or subgraph; returns null
+/// after any error.
 mlir::OwningOpRef<mlir::ModuleOp> importXModel(llvm::StringRef bytes,
                                                llvm::StringRef fileName,
                                                mlir::MLIRContext *context);

@@ -35,6 +35,38 @@ struct Range {
   bool operator!=(const Range &other) const { return !(*this == other); }
 };
 
+/// The separate pooling engine of DPUCZDX8G ISA0 (ISA1 pools on the ALU).
+/// Absent when pixelParallel is 0.
+struct PoolEngine {
+  int pixelParallel = 0;
+  std::vector<std::string> types; ///< "max", "avg", "max_reduce"
+  Range maxKernel, maxStride;     ///< limits of "max" (and "max_reduce")
+  Range avgKernel, avgStride;     ///< limits of "avg"
+  std::vector<std::string> nonlinear;
+
+  bool present() const { return pixelParallel > 0; }
+  bool operator==(const PoolEngine &o) const {
+    return pixelParallel == o.pixelParallel && types == o.types &&
+           maxKernel == o.maxKernel && maxStride == o.maxStride &&
+           avgKernel == o.avgKernel && avgStride == o.avgStride &&
+           nonlinear == o.nonlinear;
+  }
+};
+
+/// The separate depthwise-convolution engine of DPUCZDX8G ISA0. Absent when
+/// pixelParallel is 0.
+struct DwconvEngine {
+  int pixelParallel = 0;
+  Range kernel, stride;
+  std::vector<std::string> nonlinear;
+
+  bool present() const { return pixelParallel > 0; }
+  bool operator==(const DwconvEngine &o) const {
+    return pixelParallel == o.pixelParallel && kernel == o.kernel &&
+           stride == o.stride && nonlinear == o.nonlinear;
+  }
+};
+
 /// One DPU configuration. Bank widths are in bytes (int8 elements) per bank
 /// word, depths in words.
 struct Target {
@@ -66,6 +98,9 @@ struct Target {
   /// "relu", "prelu", "leaky_relu", "relu6", "hsigmoid", "hswish".
   std::vector<std::string> convNonlinear;
   int convWriteParallel = 1;
+  /// Output rows written per step ("stride_out_h" of the ISA1 prototxts);
+  /// unset for designs that do not state it (ISA0).
+  std::optional<Range> convStrideOutH;
 
   // ALU engine (depthwise conv, pooling, ...).
   Range aluKernel, aluStride;
@@ -76,6 +111,16 @@ struct Target {
   std::vector<std::string> aluTypes;
   std::vector<std::string> aluNonlinear;
   int aluWriteParallel = 1;
+  std::optional<Range> aluStrideOutH;
+  /// False for designs without an ALU (DPUCZDX8G ISA0). The alu* fields then
+  /// hold the conservative intersection of the pool and dwconv engines below,
+  /// so that code checking only the ALU never places an op the engines
+  /// cannot run.
+  bool hasAlu = true;
+
+  // Separate engines of ISA0 designs.
+  PoolEngine pool;
+  DwconvEngine dwconv;
 
   // Elementwise engine: "add", "mult"; nonlinear as for conv.
   std::vector<std::string> eltwiseTypes, eltwiseNonlinear;
@@ -85,6 +130,13 @@ struct Target {
 
   double clockMHz = 0;         ///< 0 when unknown
   double ddrBandwidthGBps = 0; ///< 0 when unknown
+
+  // Set by lookupBoard / {"board": ...}; not part of the inline schema.
+  std::string board;  ///< e.g. "zcu102"
+  int boardCores = 0; ///< DPU cores on the board's image; 0 when unknown
+  /// How the target was found when that is not obvious, e.g. a Vitis AI 3.x
+  /// fingerprint resolved to its 2.5 catalog entry. Not part of equality.
+  std::string note;
 
   /// 2 * PP * ICP * OCP (a multiply-accumulate counts as two operations).
   int64_t peakOpsPerCycle() const;
@@ -144,17 +196,24 @@ std::optional<Target> lookupTarget(const std::string &name, std::string &error);
 /// A board's default DPU, e.g. "zcu102" (case-insensitive).
 std::optional<Target> lookupBoard(const std::string &board, std::string &error);
 
-/// The target with this fingerprint: the catalog entry that has it, else
-/// (DPUCZDX8G ISA1 only) a target decoded from the feature code, named
-/// "DPUCZDX8G_ISA1_B<peak>_<16 hex digits>" as Vitis AI's target_factory does.
+/// The target with this fingerprint: the catalog entry that has it; else, for
+/// a DPUCZDX8G ISA1 code that differs from a catalog entry only in bit 30
+/// (save argmax, set by Vitis AI 3.x), that entry with saveArgmax and a note;
+/// else (DPUCZDX8G ISA0/ISA1) a target decoded from the feature code, named
+/// "DPUCZDX8G_ISA<n>_B<peak>_<16 hex digits>" as Vitis AI's target_factory
+/// does.
 std::optional<Target> targetFromFingerprint(uint64_t fingerprint,
                                             std::string &error);
 
-/// Decodes a DPUCZDX8G ISA1 fingerprint into a target without consulting the
-/// catalog (banks get the defaults of docs/arch-json.md). Fails for other
-/// families, whose feature-code layout is not known here.
+/// Decodes a DPUCZDX8G ISA0 or ISA1 fingerprint into a target without
+/// consulting the catalog (banks get the defaults of docs/arch-json.md).
+/// Fails for other families, whose feature-code layout is not decoded here.
 std::optional<Target> decodeFingerprint(uint64_t fingerprint,
                                         std::string &error);
+
+/// The DPU family of a fingerprint type byte (bits [63:56]), e.g. 1 ->
+/// "DPUCZDX8G"; empty for an unknown byte.
+std::string familyNameOfTypeByte(uint8_t typeByte);
 
 /// Catalog names, ordered by family, ISA and peak ops (B512 before B4096).
 std::vector<std::string> knownTargetNames();
@@ -166,7 +225,7 @@ std::vector<std::string> knownBoardNames();
 bool verifyCatalog(std::string &error);
 
 /// Human-readable, multi-line decoding of a fingerprint: family, ISA and each
-/// feature-code field (DPUCZDX8G ISA1), plus the catalog name if any.
+/// feature-code field (DPUCZDX8G ISA0 and ISA1), plus the catalog name if any.
 std::string describeFingerprint(uint64_t fingerprint);
 
 } // namespace vai

@@ -268,8 +268,12 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
       // A reshape moves no data in NHWC memory: it goes where its input is.
       .Case([&](quant::ReshapeOp) { return Placement::FollowInput; })
       .Default([&](Operation *other) {
-        reason = "'" + other->getName().getStringRef().str() +
-                 "' has no DPU implementation";
+        // A generic op (an imported XIR or TF op) is named by its own type.
+        std::string what = other->getName().getStringRef().str();
+        if (auto type = other->getAttrOfType<StringAttr>("op_type"))
+          if (auto framework = other->getAttrOfType<StringAttr>("framework"))
+            what = framework.str() + " op " + type.str();
+        reason = "'" + what + "' has no DPU implementation";
         return Placement::Cpu;
       });
 }

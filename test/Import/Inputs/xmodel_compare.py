@@ -7,6 +7,11 @@
       and the op definitions. Prints the counts compared; exits 1 on the
       first difference.
 
+  xmodel_compare.py --protoc P --proto X.proto --subgraphs A.xmodel B.xmodel
+      As above, and prints what was compared of the subgraph tree (levels,
+      devices, attributes, byte payloads) and of the tensor attributes.
+      Protobuf map entries compare as maps: their order is not meaning.
+
   xmodel_compare.py --protoc P --proto X.proto --const-checks A.xmodel
       Prints FileCheck lines for the quant.const ops the importer must make
       from A: for each float `const` read by one `fix`, its values times
@@ -111,6 +116,25 @@ def attr_map(msg, name):
     return out
 
 
+def norm(msg):
+    """msg with the entries of every protobuf map (messages with a `key`
+    field, contiguous in protoc's output) sorted by key."""
+    if not isinstance(msg, list):
+        return msg
+    out = [(k, norm(v)) for k, v in msg]
+    i = 0
+    while i < len(out):
+        k, v = out[i]
+        j = i
+        while (j < len(out) and out[j][0] == k and isinstance(out[j][1], list)
+               and any(f == 'key' for f, _ in out[j][1])):
+            j += 1
+        if j > i + 1:
+            out[i:j] = sorted(out[i:j], key=lambda e: one(e[1], 'key'))
+        i = max(j, i + 1)
+    return out
+
+
 def fail(what):
     print('MISMATCH:', what)
     sys.exit(1)
@@ -140,7 +164,7 @@ def compare(a, b):
         if set(aa) != set(ab):
             fail('%s: attribute names %s vs %s' % (name, sorted(aa), sorted(ab)))
         for key in aa:
-            if aa[key] != ab[key]:  # includes which AttrValue kind is set
+            if norm(aa[key]) != norm(ab[key]):  # includes which AttrValue kind is set
                 fail('%s: attribute %s' % (name, key))
             n_attrs += 1
         if ta == 'fix':
@@ -148,17 +172,21 @@ def compare(a, b):
                 if key not in aa:
                     fail('%s: fix without %s' % (name, key))
             n_fix += 1
-        if ta == 'const':
+        if ta in ('const', 'const-fix'):
             data = one(aa['data'], 'bytes_value', [])
             weight_bytes += len(one(data, 'value'))
         if fields(oa, 'args') != fields(ob, 'args'):
             fail('%s: inputs' % name)
         n_args += sum(len(fields(arg, 'arg_ops')) for arg in fields(oa, 'args'))
-        if one(oa, 'output_tensor', []) != one(ob, 'output_tensor', []):
+        if norm(one(oa, 'output_tensor', [])) != \
+                norm(one(ob, 'output_tensor', [])):
             fail('%s: output tensor' % name)
         n_tensors += 1
     for field in ('graph_attr', 'subg_root', 'op_defs'):
-        if fields(a, field) != fields(b, field):
+        if norm([(field, v) for v in fields(a, field)]) != \
+                norm([(field, v) for v in fields(b, field)]):
+            if field == 'subg_root':
+                compare_subgraphs(one(a, field, []), one(b, field, []), 'root')
             fail(field)
     same_order = [one(o, 'op_name') for o in fields(a, 'op_node')] == \
         [one(o, 'op_name') for o in fields(b, 'op_node')]
@@ -174,6 +202,89 @@ def compare(a, b):
         len(fields(a, 'subg_root'))))
     print('op order identical: %s' % same_order)
     print('EQUAL')
+
+
+def compare_subgraphs(a, b, path):
+    """Names the first difference of two subgraph trees."""
+    name = one(a, 'subgraph_name').decode()
+    if name != one(b, 'subgraph_name').decode():
+        fail('%s: subgraph name' % path)
+    if fields(a, 'op_name') != fields(b, 'op_name'):
+        fail('subgraph %s: op names' % name)
+    aa, ab = attr_map(a, 'subg_attr'), attr_map(b, 'subg_attr')
+    if set(aa) != set(ab):
+        fail('subgraph %s: attribute names %s vs %s' % (
+            name, sorted(set(aa) - set(ab)), sorted(set(ab) - set(aa))))
+    for key in sorted(aa):
+        if norm(aa[key]) != norm(ab[key]):
+            fail('subgraph %s: attribute %s' % (name, key))
+    ca, cb = fields(a, 'subg_child'), fields(b, 'subg_child')
+    if len(ca) != len(cb):
+        fail('subgraph %s: %d vs %d children' % (name, len(ca), len(cb)))
+    for x, y in zip(ca, cb):
+        compare_subgraphs(x, y, path + '/' + name)
+
+
+def byte_payloads(value):
+    """Sizes of the bytes an AttrValue holds (bytes, bytes vec, map to
+    bytes)."""
+    sizes = []
+    for kind, v in value:
+        if kind == 'bytes_value':
+            sizes.append(len(one(v, 'value')))
+        elif kind == 'bytes_vec_value':
+            sizes += [len(one(x, 'value')) for x in fields(v, 'value')]
+        elif kind == 'map_string_2_bytes_value':
+            sizes += [len(one(one(e, 'value', []), 'value'))
+                      for e in fields(v, 'value')]
+    return sizes
+
+
+def subgraph_report(g):
+    """What the subgraph tree and the tensors hold, counted from the file."""
+    root = one(g, 'subg_root', [])
+    levels, devices, attrs, payload = {}, {}, {}, {}
+    n_attrs = 0
+    ops_in_leaves = 0
+
+    def walk(s, depth):
+        nonlocal n_attrs, ops_in_leaves
+        levels[depth] = levels.get(depth, 0) + 1
+        am = attr_map(s, 'subg_attr')
+        if depth == 1:
+            dev = one(am.get('device', []), 'string_value').decode() or '-'
+            devices[dev] = devices.get(dev, 0) + 1
+        for key, value in am.items():
+            attrs[key] = attrs.get(key, 0) + 1
+            n_attrs += 1
+            for size in byte_payloads(value):
+                payload[key] = payload.get(key, 0) + size
+        if depth:
+            ops_in_leaves += len(fields(s, 'op_name'))
+        for c in fields(s, 'subg_child'):
+            walk(c, depth + 1)
+
+    walk(root, 0)
+    print('subgraphs: %d (per level %s)' % (
+        sum(levels.values()),
+        ', '.join('%d' % levels[d] for d in sorted(levels))))
+    print('root children by device: %s' % ', '.join(
+        '%s %d' % kv for kv in sorted(devices.items())))
+    print('ops in non-root subgraphs: %d' % ops_in_leaves)
+    print('subgraph attributes: %d (%s)' % (n_attrs, ', '.join(
+        '%s %d' % kv for kv in sorted(attrs.items()))))
+    print('subgraph byte payloads: %s' % ', '.join(
+        '%s %d' % kv for kv in sorted(payload.items())))
+    tattrs = {}
+    for o in fields(g, 'op_node'):
+        for key in attr_map(one(o, 'output_tensor', []), 'tensor_attr'):
+            tattrs[key] = tattrs.get(key, 0) + 1
+    print('tensor attributes: %s' % ', '.join(
+        '%s %d' % kv for kv in sorted(tattrs.items())))
+    renamed = sum(1 for o in fields(g, 'op_node')
+                  if one(one(o, 'output_tensor', []), 'tensor_name') !=
+                  one(o, 'op_name'))
+    print('ops whose output tensor has another name: %d' % renamed)
 
 
 def const_checks(g):
@@ -314,6 +425,7 @@ def main():
     p.add_argument('--proto', required=True)
     p.add_argument('--const-checks', action='store_true')
     p.add_argument('--pattern-counts', action='store_true')
+    p.add_argument('--subgraphs', action='store_true')
     p.add_argument('files', nargs='+')
     args = p.parse_args()
     graphs = [decode(args.protoc, args.proto, f) for f in args.files]
@@ -323,6 +435,8 @@ def main():
         pattern_counts(graphs[0])
     else:
         compare(graphs[0], graphs[1])
+        if args.subgraphs:
+            subgraph_report(graphs[0])
 
 
 if __name__ == '__main__':

@@ -10,6 +10,7 @@
 #include "vai/Dialect/Dpu/Capabilities.h"
 #include "vai/Dialect/Dpu/Passes.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
+#include "vai/Support/FileIO.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -218,10 +219,17 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
       return signalPassFailure();
     }
 
-    // Place every op; runs of one device become subgraphs.
+    // Place every op, then group: an op's phase is the number of device
+    // changes on its longest input path, and the ops of one (phase,
+    // device) form one subgraph. Independent branches on one device merge
+    // however the block orders them, and no subgraph can feed a subgraph of
+    // an earlier phase, so the groups stay acyclic.
     llvm::DenseMap<Operation *, Device> device;
-    SmallVector<Run> runs;
-    for (Operation &op : func.getBody().front().without_terminator()) {
+    llvm::DenseMap<Operation *, unsigned> phase;
+    SmallVector<std::pair<Operation *, std::string>> cpuReasons;
+    SmallVector<Operation *> placed;
+    Block &body = func.getBody().front();
+    for (Operation &op : body.without_terminator()) {
       std::string reason;
       Placement placement = placeOp(&op, *target, reason);
       Device d = Device::CPU;
@@ -240,16 +248,41 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
         break;
       case Placement::Cpu:
         d = Device::CPU;
-        if (!reason.empty())
+        if (!reason.empty()) {
           op.emitRemark() << "runs on the CPU: " << reason;
+          cpuReasons.push_back({&op, reason});
+        }
         break;
       }
       device[&op] = d;
-      if (runs.empty() || runs.back().device != d)
-        runs.push_back({d, {}});
-      runs.back().ops.push_back(&op);
+      unsigned p = 0;
+      for (Value operand : op.getOperands())
+        if (Operation *def = operand.getDefiningOp(); def && device.count(def))
+          p = std::max(p, phase[def] + (device[def] != d ? 1u : 0u));
+      phase[&op] = p;
+      placed.push_back(&op);
+    }
+    // Only constants and quantized inputs, which read no placed op, stay
+    // where they are; the placed ops move after them in group order.
+    llvm::stable_sort(placed, [&](Operation *a, Operation *b) {
+      return std::make_pair(phase[a], device[a] == Device::CPU) <
+             std::make_pair(phase[b], device[b] == Device::CPU);
+    });
+    SmallVector<Run> runs;
+    for (Operation *op : placed) {
+      op->moveBefore(body.getTerminator());
+      if (runs.empty() || runs.back().device != device[op])
+        runs.push_back({device[op], {}});
+      runs.back().ops.push_back(op);
     }
 
+    std::string report;
+    llvm::raw_string_ostream os(report);
+    os << "dpu-partition: " << func.getName() << " for " << target->name << ": "
+       << runs.size() << " subgraphs ("
+       << llvm::count_if(runs,
+                         [](const Run &r) { return r.device == Device::DPU; })
+       << " DPU)\n";
     unsigned index = 0;
     for (const Run &run : runs) {
       // A CPU run around a float op starts with the dequantize named after
@@ -261,8 +294,21 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
       std::string name =
           "subgraph_" + (first.empty() ? std::to_string(index) : first);
       ++index;
+      os << "  " << name << ": " << (run.device == Device::DPU ? "DPU" : "CPU")
+         << ", " << run.ops.size() << " ops\n";
+      for (auto &[op, reason] : cpuReasons)
+        if (llvm::is_contained(run.ops, op))
+          os << "    " << tfg::nodeName(op->getLoc()) << " ("
+             << op->getName().getStringRef() << "): " << reason << "\n";
       if (failed(outline(run, name, *target)))
         return signalPassFailure();
+    }
+    if (reportPath == "-") {
+      llvm::outs() << report;
+    } else if (!reportPath.empty() &&
+               !writeFileAtomically(reportPath, report, error)) {
+      func.emitError() << "dpu-partition: " << error;
+      return signalPassFailure();
     }
   }
 };
