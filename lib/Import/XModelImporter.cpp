@@ -367,7 +367,9 @@ Value Importer::fusedConst(const XOp &c, const XOp &fix) {
 // right, top, bottom} (default 0, dilation default 1), a REQUIRED pad_mode
 // (FLOOR: out = floor((in + pad - (k - 1) * d - 1) / s) + 1); conv2d
 // weights are [O, kh, kw, I], depthwise-conv2d's [M, kh, kw, C] with output
-// channel c * M + m; conv2d's group defaults to 1; matmul multiplies
+// channel c * M + m; transposed-conv2d's weights are [O, kh, kw, I] and
+// its pad crops the full output (FLOOR: out = (in - 1) * s + (k - 1) * d +
+// 1 - pad); conv2d's group defaults to 1; matmul multiplies
 // input[0] by input[1] (transpose_a / transpose_b) plus an optional bias;
 // add and mul broadcast input[0] with input[1]; concat joins along axis;
 // avgpool2d's count_include_pad defaults to true; global pooling sets the
@@ -413,8 +415,8 @@ void Importer::findPatterns(const proto::XGraph &graph) {
   };
   for (const XOp &op : graph.ops) {
     StringRef type = op.type;
-    bool convLike =
-        type == "conv2d" || type == "depthwise-conv2d" || type == "matmul";
+    bool convLike = type == "conv2d" || type == "depthwise-conv2d" ||
+                    type == "transposed-conv2d" || type == "matmul";
     if (!convLike && type != "add" && type != "mul" && type != "concat" &&
         type != "maxpool2d" && type != "avgpool2d" && type != "reshape" &&
         type != "flatten")
@@ -578,19 +580,25 @@ FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
   StringRef type = m.type;
   SmallVector<Value> in;
 
-  if (type == "conv2d" || type == "depthwise-conv2d") {
+  if (type == "conv2d" || type == "depthwise-conv2d" ||
+      type == "transposed-conv2d") {
     auto args = argsOf(m, {"input", "weights", "bias"}, true);
     if (!args)
       return nullptr;
     if (failed(checkConstWeights(m, (*args)[1])))
       return failure();
     bool depthwise = type == "depthwise-conv2d";
+    bool transposedConv = type == "transposed-conv2d";
     auto group = m.attrs.find("group");
     if (!depthwise && group != m.attrs.end() &&
         (group->second.kind != XAttr::Int32 || group->second.i != 1))
       return nullptr;
     Window w;
     if (!allFixed(*args, in) || !windowOf(m, w) || uses.lookup((*args)[1]) != 1)
+      return nullptr;
+    // transposed-conv2d's pad crops the full output only under FLOOR
+    // (shape_infer_transposed_conv2d); CEIL has no quant form.
+    if (transposedConv && m.attrs.at("pad_mode").s != "FLOOR")
       return nullptr;
     auto weights = in[1].getDefiningOp<quant::ConstOp>();
     auto wType = cast<RankedTensorType>(in[1].getType());
@@ -605,6 +613,11 @@ FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
       original = weights.getOperation();
     }
     Value bias = in.size() > 2 ? in[2] : Value();
+    if (transposedConv) // XIR [OC, kh, kw, C] -> [kh, kw, C, OC], as conv2d
+      return quant::Conv2DTransposeOp::create(
+                 builder, loc, resultType, in[0], transposed->getResult(0),
+                 bias, w.strides, w.dilations, w.pad, nonlinear)
+          .getOperation();
     if (depthwise)
       return quant::DepthwiseConv2DOp::create(
                  builder, loc, resultType, in[0], transposed->getResult(0),

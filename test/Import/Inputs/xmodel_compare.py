@@ -327,18 +327,19 @@ def const_checks(g):
 
 QUANT_OF = {'conv2d': 'quant.conv2d',
             'depthwise-conv2d': 'quant.depthwise_conv2d',
+            'transposed-conv2d': 'quant.conv2d_transpose',
             'matmul': 'quant.matmul', 'add': 'quant.add', 'mul': 'quant.mul',
             'concat': 'quant.concat', 'maxpool2d': 'quant.max_pool',
             'avgpool2d': 'quant.avg_pool', 'reshape': 'quant.reshape',
             'flatten': 'quant.reshape'}
-CONV_LIKE = ('conv2d', 'depthwise-conv2d', 'matmul')
+CONV_LIKE = ('conv2d', 'depthwise-conv2d', 'transposed-conv2d', 'matmul')
 
 
 def pattern_counts(g):
     """How many ops of each kind --import-xmodel should make of g: a float
     op of QUANT_OF whose inputs are all `fix` outputs, read only by an
-    optional activation (relu/relu6/leaky-relu after conv2d, depthwise-conv2d
-    and matmul; relu after add) read only by a `fix`, is one quant op (a
+    optional activation (relu/relu6/leaky-relu after conv2d, depthwise-conv2d,
+    transposed-conv2d and matmul; relu after add) read only by a `fix`, is one quant op (a
     convolution's weights a const + fix read only there); a const read only
     by a fix, at integers of its fix point, a quant.const; any other fix a
     quant.quantize; the rest generic tfg.node ops."""
@@ -392,7 +393,7 @@ def pattern_counts(g):
             continue
         if not all(kind(by_name[i]) == 'fix' for i in inputs(o)):
             continue
-        if t in ('conv2d', 'depthwise-conv2d'):
+        if t in ('conv2d', 'depthwise-conv2d', 'transposed-conv2d'):
             w = [one(a, 'arg_ops').decode() for a in fields(o, 'args')
                  if one(a, 'arg_name') == b'weights']
             if not w or w[0] not in fused or len(users[w[0]]) != 1:
