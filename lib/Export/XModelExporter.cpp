@@ -64,13 +64,6 @@ void CompileSummary::print(llvm::raw_ostream &os) const {
 
 namespace {
 
-std::vector<int64_t> xirDims(Type type) {
-  std::vector<int64_t> dims;
-  for (int64_t d : cast<ShapedType>(type).getShape())
-    dims.push_back(ShapedType::isDynamic(d) ? 1 : d); // XIR graphs are batch 1
-  return dims;
-}
-
 const char *nonlinearName(quant::Nonlinear n) {
   switch (n) {
   case quant::Nonlinear::none:
@@ -83,18 +76,6 @@ const char *nonlinearName(quant::Nonlinear n) {
     return "LEAKYRELU";
   }
   return "NONE";
-}
-
-const char *roundModeName(quant::RoundMode mode) {
-  switch (mode) {
-  case quant::RoundMode::dpu_round:
-    return "DPU_ROUND";
-  case quant::RoundMode::std_round:
-    return "STD_ROUND";
-  case quant::RoundMode::py3_round:
-    return "PY3_ROUND";
-  }
-  return "DPU_ROUND";
 }
 
 class Exporter {
@@ -147,10 +128,7 @@ XOp &Exporter::addOp(Operation *op, StringRef type, Value result,
     t.dataType = int32_t(fix.getIsSigned() ? proto::XDataType::XInt
                                            : proto::XDataType::XUInt);
     t.bitWidth = int32_t(fix.getBitWidth());
-    t.attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
-    t.attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
-    t.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
-    t.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
+    setXirFixAttrs(t.attrs, fix);
   } else {
     t.dataType = int32_t(proto::XDataType::Float);
     t.bitWidth = 32;
@@ -165,12 +143,6 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
                                  XSubgraph &subgraph, int64_t &macs) {
   auto vec = [](std::initializer_list<int64_t> v) {
     return XAttr::int32Vec(std::vector<int64_t>(v));
-  };
-  auto fixAttrs = [](XOp &x, quant::FixType fix) {
-    x.attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
-    x.attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
-    x.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
-    x.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
   };
   // The window, layer attributes and arguments every conv-like -fix op
   // shares (XIR orders kernel/stride/dilation {w, h}, pad {l, r, t, b}).
@@ -376,14 +348,14 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
           })
           .Case([&](quant::DequantizeOp dq) {
             XOp &x = addOp(op, "fix2float", dq.getResult(), device);
-            fixAttrs(x, quant::getFixType(dq.getInput()));
+            setXirFixAttrs(x.attrs, quant::getFixType(dq.getInput()));
             addArg(x, "input", dq.getInput());
             created = &x;
             return success();
           })
           .Case([&](quant::QuantizeOp q) {
             XOp &x = addOp(op, "float2fix", q.getResult(), device);
-            fixAttrs(x, quant::getFixType(q.getResult()));
+            setXirFixAttrs(x.attrs, quant::getFixType(q.getResult()));
             addArg(x, "input", q.getInput());
             created = &x;
             return success();

@@ -31,25 +31,6 @@ using vai::proto::XOp;
 namespace vai {
 namespace {
 
-const char *roundModeName(quant::RoundMode mode) {
-  switch (mode) {
-  case quant::RoundMode::dpu_round:
-    return "DPU_ROUND";
-  case quant::RoundMode::std_round:
-    return "STD_ROUND";
-  case quant::RoundMode::py3_round:
-    return "PY3_ROUND";
-  }
-  return "DPU_ROUND";
-}
-
-std::vector<int64_t> dimsOf(Type type) {
-  std::vector<int64_t> dims;
-  for (int64_t d : cast<ShapedType>(type).getShape())
-    dims.push_back(ShapedType::isDynamic(d) ? 1 : d); // XIR graphs are batch 1
-  return dims;
-}
-
 class Writer {
 public:
   explicit Writer(proto::XGraph &graph) : graph(graph) {}
@@ -101,7 +82,7 @@ XOp &Writer::addOp(std::string name, StringRef type) {
 LogicalResult Writer::setTensor(Operation *where, XOp &op, Type type,
                                 DictionaryAttr extras) {
   proto::XTensor &t = op.outputTensor;
-  for (int64_t d : dimsOf(type))
+  for (int64_t d : xirDims(type))
     t.dims.push_back(int32_t(d));
   xirDataTypeOf(cast<ShapedType>(type).getElementType(), t.dataType,
                 t.bitWidth);
@@ -120,10 +101,7 @@ LogicalResult Writer::setTensor(Operation *where, XOp &op, Type type,
 }
 
 void Writer::addFix(XOp &op, quant::FixType fix) {
-  op.attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
-  op.attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
-  op.attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
-  op.attrs["round_mode"] = XAttr::string(roundModeName(fix.getRoundMode()));
+  setXirFixAttrs(op.attrs, fix);
 }
 
 LogicalResult Writer::writeOp(Operation *op) {
@@ -160,7 +138,7 @@ LogicalResult Writer::writeOp(Operation *op) {
     for (const APInt &v : c.getValue().getValues<APInt>())
       q.push_back(fix.getIsSigned() ? v.getSExtValue()
                                     : int64_t(v.getZExtValue()));
-    std::vector<int64_t> dims = dimsOf(c.getType());
+    std::vector<int64_t> dims = xirDims(c.getType());
     if (toOHWI) {
       int64_t kh = dims[0], kw = dims[1], ci = dims[2], co = dims[3];
       SmallVector<int64_t> t(q.size());
@@ -218,7 +196,7 @@ LogicalResult Writer::writeOp(Operation *op) {
     XOp &x = addOp(uniqueName(locName, "const"), "const");
     x.attrs["data"] = XAttr::bytes(std::move(*bytes));
     x.attrs["data_type"] = XAttr::string("float32");
-    x.attrs["shape"] = XAttr::int32Vec(dimsOf(op->getResult(0).getType()));
+    x.attrs["shape"] = XAttr::int32Vec(xirDims(op->getResult(0).getType()));
     names[op->getResult(0)] = x.name;
     return setTensor(op, x, op->getResult(0).getType(), {});
   }
@@ -283,7 +261,7 @@ LogicalResult Writer::writeOp(Operation *op) {
 XOp &Writer::addFloatOp(const std::string &locName, StringRef type,
                         Value result) {
   XOp &x = addOp(uniqueName(locName, type), type);
-  for (int64_t d : dimsOf(result.getType()))
+  for (int64_t d : xirDims(result.getType()))
     x.outputTensor.dims.push_back(int32_t(d));
   x.outputTensor.dataType = int32_t(proto::XDataType::Float);
   x.outputTensor.bitWidth = 32;
@@ -488,7 +466,7 @@ LogicalResult Writer::run(ModuleOp module, func::FuncOp func) {
         return func.emitError() << "input '" << x.name << "': " << error;
     } else {
       x.attrs["data_type"] = XAttr::string("FLOAT32");
-      x.attrs["shape"] = XAttr::int32Vec(dimsOf(arg.getType()));
+      x.attrs["shape"] = XAttr::int32Vec(xirDims(arg.getType()));
     }
     names[arg] = x.name;
     if (failed(
@@ -548,6 +526,31 @@ LogicalResult Writer::run(ModuleOp module, func::FuncOp func) {
 }
 
 } // namespace
+
+std::vector<int64_t> xirDims(Type type) {
+  std::vector<int64_t> dims;
+  for (int64_t d : cast<ShapedType>(type).getShape())
+    dims.push_back(ShapedType::isDynamic(d) ? 1 : d);
+  return dims;
+}
+
+void setXirFixAttrs(proto::XAttrMap &attrs, quant::FixType fix) {
+  const char *round = "DPU_ROUND";
+  switch (fix.getRoundMode()) {
+  case quant::RoundMode::dpu_round:
+    break;
+  case quant::RoundMode::std_round:
+    round = "STD_ROUND";
+    break;
+  case quant::RoundMode::py3_round:
+    round = "PY3_ROUND";
+    break;
+  }
+  attrs["bit_width"] = XAttr::int32(int32_t(fix.getBitWidth()));
+  attrs["fix_point"] = XAttr::int32(fix.getFixPoint());
+  attrs["if_signed"] = XAttr::boolean(fix.getIsSigned());
+  attrs["round_mode"] = XAttr::string(round);
+}
 
 void setXirPadAttrs(Operation *padOp, proto::XAttrMap &attrs) {
   auto pad = cast<quant::PadOp>(padOp);
@@ -624,7 +627,7 @@ std::string fixFormFloatOp(Operation *op, proto::XAttrMap &attrs) {
     return "concat";
   }
   if (auto r = dyn_cast<quant::ReshapeOp>(op)) {
-    attrs["shape"] = XAttr::int32Vec(dimsOf(r.getType()));
+    attrs["shape"] = XAttr::int32Vec(xirDims(r.getType()));
     return "reshape";
   }
   if (auto p = dyn_cast<quant::PadOp>(op)) {

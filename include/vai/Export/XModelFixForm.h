@@ -13,6 +13,17 @@
 #include "vai/Proto/XModel.h"
 
 namespace vai {
+namespace quant {
+class FixType;
+} // namespace quant
+
+/// XIR tensor dims of a shaped type (XIR graphs are batch 1: a dynamic
+/// dimension is written as 1).
+std::vector<int64_t> xirDims(mlir::Type type);
+
+/// The attributes both XIR forms give a fixed-point value, on the `fix` op
+/// or on the tensor: bit_width, fix_point, if_signed, round_mode.
+void setXirFixAttrs(proto::XAttrMap &attrs, quant::FixType fix);
 
 /// Whether \p module came from an xmodel in the fix form (the importer
 /// marks it with `xir.graph_name`), so --export-xmodel writes it back so.

@@ -226,7 +226,7 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
     // an earlier phase, so the groups stay acyclic.
     llvm::DenseMap<Operation *, Device> device;
     llvm::DenseMap<Operation *, unsigned> phase;
-    SmallVector<std::pair<Operation *, std::string>> cpuReasons;
+    llvm::DenseMap<Operation *, std::string> cpuReasons;
     SmallVector<Operation *> placed;
     Block &body = func.getBody().front();
     for (Operation &op : body.without_terminator()) {
@@ -250,7 +250,7 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
         d = Device::CPU;
         if (!reason.empty()) {
           op.emitRemark() << "runs on the CPU: " << reason;
-          cpuReasons.push_back({&op, reason});
+          cpuReasons[&op] = reason;
         }
         break;
       }
@@ -296,10 +296,10 @@ struct DpuPartitionPass : vai::dpu::impl::DpuPartitionBase<DpuPartitionPass> {
       ++index;
       os << "  " << name << ": " << (run.device == Device::DPU ? "DPU" : "CPU")
          << ", " << run.ops.size() << " ops\n";
-      for (auto &[op, reason] : cpuReasons)
-        if (llvm::is_contained(run.ops, op))
+      for (Operation *op : run.ops)
+        if (auto it = cpuReasons.find(op); it != cpuReasons.end())
           os << "    " << tfg::nodeName(op->getLoc()) << " ("
-             << op->getName().getStringRef() << "): " << reason << "\n";
+             << op->getName().getStringRef() << "): " << it->second << "\n";
       if (failed(outline(run, name, *target)))
         return signalPassFailure();
     }
