@@ -26,6 +26,10 @@ def Dpu_Dialect : Dialect {
   let cppNamespace = "::vai::dpu";
   let dependentDialects = ["::vai::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    /// The discardable attribute holding a tensor's `PlacementAttr`.
+    static constexpr ::llvm::StringLiteral kPlacementAttrName = "dpu.placement";
+  }];
 }
 
 def Dpu_Device : I32EnumAttr<"Device", "where a subgraph runs", [
@@ -51,6 +55,47 @@ def Dpu_PoolType : I32EnumAttr<"PoolType", "pooling engine mode", [
 
 def Dpu_PoolTypeAttr : EnumAttr<Dpu_Dialect, Dpu_PoolType, "pool_type"> {
   let assemblyFormat = "`<` $value `>`";
+}
+
+def Dpu_RegionKind : I32EnumAttr<"RegionKind", "what a DDR region holds", [
+      I32EnumAttrCase<"Const", 0, "const">,
+      I32EnumAttrCase<"Workspace", 1, "workspace">,
+      I32EnumAttrCase<"Interface", 2, "interface">
+    ]> {
+  let cppNamespace = "::vai::dpu";
+  let genSpecializedAttr = 0;
+}
+
+def Dpu_RegionAttr : AttrDef<Dpu_Dialect, "Region"> {
+  let mnemonic = "region";
+  let summary = "One DDR region of a DPU subgraph (an XIR `reg_id`)";
+  let description = [{
+    The runtime gives each region a base register; instructions address
+    `base[id] + offset`. `const` holds the parameters (XIR context type
+    CONST, segment W0), `workspace` the feature maps kept in DDR between
+    layers and `interface` the subgraph's inputs or outputs (both DATA,
+    segment D0). Example: `#dpu.region<id = 1, kind = workspace, size = 4096>`.
+  }];
+  let parameters = (ins "int64_t":$id, EnumParameter<Dpu_RegionKind>:$kind,
+      "int64_t":$size);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def Dpu_PlacementAttr : AttrDef<Dpu_Dialect, "Placement"> {
+  let mnemonic = "placement";
+  let summary = "Where a DPU tensor lives: region, byte offset, DDR strides";
+  let description = [{
+    XIR's tensor attributes `reg_id`, `ddr_addr`, `location` (1 = DDR,
+    0 = kept in the on-chip banks) and `stride` (NHWC byte strides, given
+    for feature maps in DDR). It is attached to the op that produces the
+    tensor as `dpu.placement`, and to a DPU subgraph's inputs through
+    `input_placements`. Example:
+    `#dpu.placement<reg = 1, addr = 4096, stride = [4800000, 400, 4, 1]>`.
+  }];
+  let parameters = (ins "int64_t":$reg, "int64_t":$addr,
+      DefaultValuedParameter<"bool", "false">:$on_chip,
+      OptionalParameter<"::mlir::DenseI64ArrayAttr">:$stride);
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 class Dpu_Op<string mnemonic, list<Trait> traits = []>

@@ -20,6 +20,12 @@ def Dpu_SubgraphOp : Dpu_Op<"subgraph", [IsolatedFromAbove,
     (`target`, `fingerprint`) and holds only engine ops and `quant.const`;
     a `CPU` subgraph holds `quant` ops the DPU cannot run.
 
+    Once DDR is allocated, a DPU subgraph lists its `regions` (XIR's
+    `reg_id_to_*` maps), every tensor has a `dpu.placement` (the inputs in
+    `input_placements`), and the parameter region's contents are the
+    `quant.const` ops' data at their offsets. `mc_code` holds the program
+    once there is one (read from a compiled xmodel, or generated).
+
     ```mlir
     %y = dpu.subgraph "subgraph_conv1" <DPU>(%x)
            {target = "DPUCZDX8G_ISA1_B4096", fingerprint = "0x101000016010407"}
@@ -32,7 +38,11 @@ def Dpu_SubgraphOp : Dpu_Op<"subgraph", [IsolatedFromAbove,
   }];
   let arguments = (ins StrAttr:$sym_name, Dpu_DeviceAttr:$device,
       Variadic<AnyTensor>:$inputs, OptionalAttr<StrAttr>:$target,
-      OptionalAttr<StrAttr>:$fingerprint);
+      OptionalAttr<StrAttr>:$fingerprint,
+      OptionalAttr<TypedArrayAttrBase<Dpu_RegionAttr, "DDR regions">>:$regions,
+      OptionalAttr<TypedArrayAttrBase<Dpu_PlacementAttr,
+                                      "input placements">>:$input_placements,
+      OptionalAttr<ElementsAttr>:$mc_code);
   let results = (outs Variadic<AnyTensor>:$outputs);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
@@ -71,6 +81,34 @@ def Dpu_ConvOp : Dpu_Op<"conv", [Pure]> {
     %y = dpu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
            pad = array<i64: 1, 1, 1, 1>, nonlinear = #quant.nonlinear<relu>,
            shift_cut = 9 : si32, shift_bias = 4 : si32} : (...) -> ...
+    ```
+  }];
+  let arguments = (ins Dpu_FixTensor:$input, Dpu_FixTensor:$weights,
+      Optional<Dpu_FixTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+      DenseI64ArrayAttr:$pad, Quant_NonlinearAttr:$nonlinear,
+      SI32Attr:$shift_cut, SI32Attr:$shift_bias);
+  let results = (outs Dpu_FixTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dpu_ConvTransposeOp : Dpu_Op<"conv_transpose", [Pure]> {
+  let summary = "One transposed-convolution layer on the convolution engine";
+  let description = [{
+    `quant.conv2d_transpose` as the CONV engine executes it (XIR
+    `transposed-conv2d-fix`): HWIO weights `[kh, kw, C, OC]`, `pad`
+    (`[top, bottom, left, right]`) crops the full output, and `shift_cut` /
+    `shift_bias` are the hardware's shifts, checked against the operand and
+    result positions as for `dpu.conv`.
+
+    ```mlir
+    %y = dpu.conv_transpose %x, %w, %b {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+           nonlinear = #quant.nonlinear<relu>, shift_cut = 8 : si32,
+           shift_bias = 3 : si32} : (...) -> ...
     ```
   }];
   let arguments = (ins Dpu_FixTensor:$input, Dpu_FixTensor:$weights,

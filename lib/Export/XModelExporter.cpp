@@ -250,7 +250,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             created = &x;
             return success();
           })
-          .Case([&](quant::Conv2DTransposeOp c) {
+          .Case<quant::Conv2DTransposeOp, dpu::ConvTransposeOp>([&](auto c) {
             // Weights leave as const-fix [OC, kh, kw, C] (XIR's
             // transposed-conv2d layout) by the generic HWIO->OHWI; pad
             // crops the full output (shape_infer_transposed_conv2d FLOOR).

@@ -152,6 +152,24 @@ private:
     return success();
   }
 
+  /// A layer's requantization: dpu engine ops carry the hardware shifts,
+  /// quant ops derive them from their operands' positions.
+  template <typename LayerOp> Requant requantOf(LayerOp o) {
+    Requant rq;
+    if constexpr (std::is_same_v<LayerOp, dpu::ConvOp> ||
+                  std::is_same_v<LayerOp, dpu::ConvTransposeOp>) {
+      rq.shiftCut = o.getShiftCut();
+      rq.shiftBias = o.getShiftBias();
+      rq.nonlinear = toKernel(o.getNonlinear());
+      rq.outFixPoint = fix(o.getOutput());
+    } else {
+      rq = makeRequant(fix(o.getInput()), fix(o.getWeights()),
+                       o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
+                       toKernel(o.getNonlinear()));
+    }
+    return rq;
+  }
+
   LogicalResult floatConst(tfg::ConstOp op, RuntimeValue &out);
   LogicalResult fixedConst(quant::ConstOp op, RuntimeValue &out);
   LogicalResult fixedConv(Operation *op, Value input, Value weights, Value bias,
@@ -611,19 +629,13 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](quant::Conv2DOp o) {
-        Requant rq =
-            makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
-                        toKernel(o.getNonlinear()));
+        Requant rq = requantOf(o);
         return fixedConv(
             op, o.getInput(), o.getWeights(), o.getBias(),
             convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
-      .Case([&](quant::Conv2DTransposeOp o) {
-        Requant rq =
-            makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
-                        toKernel(o.getNonlinear()));
+      .Case<quant::Conv2DTransposeOp, dpu::ConvTransposeOp>([&](auto o) {
+        Requant rq = requantOf(o);
         Conv2DTransposeAttrs attrs;
         attrs.strides = dims2(o.getStrides());
         attrs.dilations = dims2(o.getDilations());
@@ -638,10 +650,7 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto o) {
-        Requant rq =
-            makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
-                        toKernel(o.getNonlinear()));
+        Requant rq = requantOf(o);
         Int8Array result;
         if (failed(check(
                 op, depthwiseConv2dFix(
@@ -677,20 +686,13 @@ LogicalResult OpEvaluator::evaluate(Operation *op,
         return success();
       })
       .Case([&](dpu::ConvOp o) {
-        Requant rq;
-        rq.shiftCut = o.getShiftCut();
-        rq.shiftBias = o.getShiftBias();
-        rq.nonlinear = toKernel(o.getNonlinear());
-        rq.outFixPoint = fix(o.getOutput());
+        Requant rq = requantOf(o);
         return fixedConv(
             op, o.getInput(), o.getWeights(), o.getBias(),
             convAttrs(o.getStrides(), o.getDilations(), o.getPad()), rq, out);
       })
       .Case([&](quant::MatMulOp o) {
-        Requant rq =
-            makeRequant(fix(o.getInput()), fix(o.getWeights()),
-                        o.getBias() ? fix(o.getBias()) : 0, fix(o.getOutput()),
-                        toKernel(o.getNonlinear()));
+        Requant rq = requantOf(o);
         Int8Array result;
         if (failed(check(op, matmulFix(q(o.getInput()), q(o.getWeights()),
                                        o.getBias() ? &q(o.getBias()) : nullptr,

@@ -50,6 +50,52 @@ void SubgraphOp::build(OpBuilder &builder, OperationState &state,
   // The caller fills the body and replaces this empty terminator.
 }
 
+/// Regions have distinct ids, and every placement names one of them and
+/// fits inside it.
+static LogicalResult verifyPlacements(SubgraphOp op) {
+  ArrayAttr regions = op.getRegionsAttr();
+  ArrayAttr inputs = op.getInputPlacementsAttr();
+  if (inputs && inputs.size() != op.getInputs().size())
+    return op.emitOpError()
+           << "has " << inputs.size() << " input placements for "
+           << op.getInputs().size() << " inputs";
+  if (!regions)
+    return success();
+  llvm::SmallDenseMap<int64_t, int64_t> sizeOf;
+  for (auto region : regions.getAsRange<RegionAttr>())
+    if (!sizeOf.try_emplace(region.getId(), region.getSize()).second)
+      return op.emitOpError() << "lists region " << region.getId() << " twice";
+  auto check = [&](PlacementAttr placement, Type type,
+                   Operation *at) -> LogicalResult {
+    auto it = sizeOf.find(placement.getReg());
+    if (it == sizeOf.end())
+      return at->emitOpError() << "is placed in region " << placement.getReg()
+                               << ", which its subgraph does not list";
+    auto shaped = dyn_cast<RankedTensorType>(type);
+    int64_t bytes = shaped && shaped.hasStaticShape()
+                        ? shaped.getNumElements()
+                        : 0; // one byte per fixed-point element
+    if (placement.getAddr() < 0 || placement.getAddr() + bytes > it->second)
+      return at->emitOpError()
+             << "is placed at [" << placement.getAddr() << ", "
+             << placement.getAddr() + bytes << ") outside region "
+             << placement.getReg() << " of " << it->second << " bytes";
+    return success();
+  };
+  if (inputs)
+    for (auto [placement, input] :
+         llvm::zip(inputs.getAsRange<PlacementAttr>(), op.getInputs()))
+      if (failed(check(placement, input.getType(), op)))
+        return failure();
+  for (Operation &inner : op.getBody().front().without_terminator())
+    if (auto placement =
+            inner.getAttrOfType<PlacementAttr>(DpuDialect::kPlacementAttrName))
+      if (inner.getNumResults() != 1 ||
+          failed(check(placement, inner.getResult(0).getType(), &inner)))
+        return failure();
+  return success();
+}
+
 LogicalResult SubgraphOp::verify() {
   Block &body = getBody().front();
   if (body.getNumArguments() != getInputs().size())
@@ -65,13 +111,13 @@ LogicalResult SubgraphOp::verify() {
       return emitOpError() << "a DPU subgraph must name its target";
     for (Operation &op : body.without_terminator())
       // quant.hard_sigmoid is the ALU's hsigmoid (XIR hard-sigmoid-fix).
-      if (!isa<ConvOp, DwConvOp, PoolOp, ElewOp, ElewMulOp, ConcatOp,
-               vai::quant::ConstOp, vai::quant::ReshapeOp,
+      if (!isa<ConvOp, ConvTransposeOp, DwConvOp, PoolOp, ElewOp, ElewMulOp,
+               ConcatOp, vai::quant::ConstOp, vai::quant::ReshapeOp,
                vai::quant::HardSigmoidOp>(op))
         return op.emitOpError()
                << "is not an engine op and cannot run in a DPU subgraph";
   }
-  return success();
+  return verifyPlacements(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -115,6 +161,21 @@ LogicalResult ConvOp::verify() {
           getPad(), weightType.getDimSize(3))))
     return failure();
   return success();
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  if (failed(verifyShiftFields(*this)))
+    return failure();
+  auto weightType = cast<RankedTensorType>(getWeights().getType());
+  if (weightType.getRank() != 4 || getStrides().size() != 2 ||
+      getDilations().size() != 2 || getPad().size() != 4)
+    return emitOpError() << "expects HWIO weights, 2 strides, 2 dilations "
+                            "and 4 pads";
+  return vai::quant::verifyTransposedWindowResult(
+      *this, cast<RankedTensorType>(getInput().getType()),
+      cast<RankedTensorType>(getOutput().getType()),
+      weightType.getShape().take_front(2), getStrides(), getDilations(),
+      getPad(), weightType.getDimSize(3));
 }
 
 LogicalResult PoolOp::verify() {

@@ -66,6 +66,33 @@ LogicalResult vai::quant::verifyWindowResult(
   return success();
 }
 
+LogicalResult vai::quant::verifyTransposedWindowResult(
+    Operation *op, RankedTensorType input, RankedTensorType output,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+    ArrayRef<int64_t> dilations, ArrayRef<int64_t> pad, int64_t channels) {
+  if (input.getRank() != 4 || output.getRank() != 4)
+    return op->emitOpError() << "expects rank-4 NHWC input and output";
+  // XIR's transposed-conv2d size with pad_mode FLOOR.
+  int64_t expected[4] = {input.getDimSize(0), 0, 0, channels};
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = input.getDimSize(1 + i), k = kernel[i];
+    expected[1 + i] = ShapedType::isDynamic(in) || ShapedType::isDynamic(k)
+                          ? ShapedType::kDynamic
+                          : (in - 1) * strides[i] + (k - 1) * dilations[i] + 1 -
+                                pad[2 * i] - pad[2 * i + 1];
+    if (!ShapedType::isDynamic(expected[1 + i]) && expected[1 + i] < 1)
+      return op->emitOpError()
+             << "crops " << pad[2 * i] << " + " << pad[2 * i + 1]
+             << " leave no output along dimension " << 1 + i;
+  }
+  for (int i = 0; i < 4; ++i)
+    if (sizesConflict(expected[i], output.getDimSize(i)))
+      return op->emitOpError()
+             << "expects output dimension " << i << " to be " << expected[i]
+             << ", got " << output.getDimSize(i);
+  return success();
+}
+
 /// Requires `bias` (when present) to be a vector of `channels` elements.
 static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
   if (!bias)
@@ -247,29 +274,13 @@ int Conv2DTransposeOp::getShiftBias() { return layerShiftBias(*this); }
 LogicalResult Conv2DTransposeOp::verify() {
   if (failed(verifyConvAttrs(*this, "[kh, kw, C, OC]")))
     return failure();
-  auto input = cast<RankedTensorType>(getInput().getType());
   auto weights = cast<RankedTensorType>(getWeights().getType());
-  auto output = cast<RankedTensorType>(getOutput().getType());
-  if (input.getRank() != 4 || output.getRank() != 4)
-    return emitOpError() << "expects rank-4 NHWC input and output";
-  ArrayRef<int64_t> s = getStrides(), d = getDilations(), p = getPad();
-  // The full output (in - 1) * s + (k - 1) * d + 1 less the crops: XIR's
-  // transposed-conv2d size with pad_mode FLOOR.
-  int64_t expected[4] = {input.getDimSize(0), 0, 0, weights.getDimSize(3)};
-  for (int i = 0; i < 2; ++i) {
-    int64_t in = input.getDimSize(1 + i), k = weights.getDimSize(i);
-    expected[1 + i] =
-        ShapedType::isDynamic(in) || ShapedType::isDynamic(k)
-            ? ShapedType::kDynamic
-            : (in - 1) * s[i] + (k - 1) * d[i] + 1 - p[2 * i] - p[2 * i + 1];
-    if (!ShapedType::isDynamic(expected[1 + i]) && expected[1 + i] < 1)
-      return emitOpError() << "crops " << p[2 * i] << " + " << p[2 * i + 1]
-                           << " leave no output along dimension " << 1 + i;
-  }
-  for (int i = 0; i < 4; ++i)
-    if (sizesConflict(expected[i], output.getDimSize(i)))
-      return emitOpError() << "expects output dimension " << i << " to be "
-                           << expected[i] << ", got " << output.getDimSize(i);
+  if (failed(verifyTransposedWindowResult(
+          *this, cast<RankedTensorType>(getInput().getType()),
+          cast<RankedTensorType>(getOutput().getType()),
+          weights.getShape().take_front(2), getStrides(), getDilations(),
+          getPad(), weights.getDimSize(3))))
+    return failure();
   if (failed(verifyBias(*this, getBias(), weights.getDimSize(3))))
     return failure();
   return verifyLayerShifts(*this);

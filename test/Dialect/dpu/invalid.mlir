@@ -352,3 +352,90 @@ func.func @concat_channels(%a: tensor<1x4x4x8x!quant.fix<s8, 6>>) {
   %y = dpu.concat %a, %a {axis = 3 : i64} : (tensor<1x4x4x8x!quant.fix<s8, 6>>, tensor<1x4x4x8x!quant.fix<s8, 6>>) -> tensor<1x4x4x15x!quant.fix<s8, 6>>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// DDR regions and placements
+//===----------------------------------------------------------------------===//
+
+func.func @region_listed_twice(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op lists region 1 twice}}
+  dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096",
+      regions = [#dpu.region<id = 1, kind = workspace, size = 16>,
+                 #dpu.region<id = 1, kind = interface, size = 16>]}
+      : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @input_placement_count(%x: tensor<4x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op has 0 input placements for 1 inputs}}
+  dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096",
+      input_placements = []} : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @input_outside_region(%x: tensor<4x8x!quant.fix<s8, 0>>) {
+  // expected-error @+1 {{'dpu.subgraph' op is placed at [4, 36) outside region 2 of 32 bytes}}
+  dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096",
+      regions = [#dpu.region<id = 2, kind = interface, size = 32>],
+      input_placements = [#dpu.placement<reg = 2, addr = 4>]}
+      : (tensor<4x8x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x8x!quant.fix<s8, 0>>):
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+func.func @placement_unknown_region(%x: tensor<4x!quant.fix<s8, 0>>) {
+  dpu.subgraph "s" <DPU>(%x) {target = "DPUCZDX8G_ISA1_B4096",
+      regions = [#dpu.region<id = 0, kind = const, size = 64>]}
+      : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    // expected-error @+1 {{'quant.const' op is placed in region 1, which its subgraph does not list}}
+    %w = quant.const dense<1> : tensor<4xi8>
+           {dpu.placement = #dpu.placement<reg = 1, addr = 0>} -> tensor<4x!quant.fix<s8, 7>>
+    dpu.yield
+  }
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// conv_transpose
+//===----------------------------------------------------------------------===//
+
+func.func @conv_transpose_output_size(%x: tensor<1x4x4x8x!quant.fix<s8, 5>>,
+    %w: tensor<2x2x8x4x!quant.fix<s8, 7>>) {
+  // expected-error @+1 {{'dpu.conv_transpose' op expects output dimension 1 to be 8, got 9}}
+  %y = dpu.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+         nonlinear = #quant.nonlinear<none>, shift_cut = 8 : si32, shift_bias = 0 : si32}
+       : (tensor<1x4x4x8x!quant.fix<s8, 5>>, tensor<2x2x8x4x!quant.fix<s8, 7>>)
+       -> tensor<1x9x8x4x!quant.fix<s8, 4>>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_shift_cut(%x: tensor<1x4x4x8x!quant.fix<s8, 5>>,
+    %w: tensor<2x2x8x4x!quant.fix<s8, 7>>) {
+  // expected-error @+1 {{'dpu.conv_transpose' op shift_cut 9 does not match w + i - o = 8}}
+  %y = dpu.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+         nonlinear = #quant.nonlinear<none>, shift_cut = 9 : si32, shift_bias = 0 : si32}
+       : (tensor<1x4x4x8x!quant.fix<s8, 5>>, tensor<2x2x8x4x!quant.fix<s8, 7>>)
+       -> tensor<1x8x8x4x!quant.fix<s8, 4>>
+  return
+}

@@ -183,3 +183,37 @@ func.func @dwconv_concat_mul(%x: tensor<?x4x4x8x!quant.fix<s8, 6>>)
   }
   return %r : tensor<?x4x4x16x!quant.fix<s8, 6>>
 }
+
+// A transposed convolution on the conv engine (shift_cut = 5 + 7 - 4 = 8,
+// shift_bias = 5 + 7 - 6 = 6; 4x4 -> (4 - 1) * 2 + 2 = 8), in a subgraph whose
+// DDR is allocated: regions, an input placement and per-tensor placements.
+// CHECK-LABEL: func.func @conv_transpose_placed(
+// CHECK: dpu.subgraph "subgraph_deconv" <DPU>(%{{.*}}) {input_placements = [#dpu.placement<reg = 2, addr = 0, stride = [128, 32, 8, 1]>], regions = [#dpu.region<id = 0, kind = const, size = 4096>, #dpu.region<id = 2, kind = interface, size = 128>, #dpu.region<id = 3, kind = interface, size = 256>], target = "DPUCZDX8G_ISA1_B4096"}
+// CHECK: quant.const dense<1> : tensor<2x2x8x4xi8> {dpu.placement = #dpu.placement<reg = 0, addr = 0>}
+// CHECK: quant.const dense<1> : tensor<4xi8> {dpu.placement = #dpu.placement<reg = 0, addr = 64>}
+// CHECK: dpu.conv_transpose %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, dpu.placement = #dpu.placement<reg = 3, addr = 0, stride = [256, 32, 4, 1]>, nonlinear = #quant.nonlinear<none>, pad = array<i64: 0, 0, 0, 0>, shift_bias = 6 : si32, shift_cut = 8 : si32, strides = array<i64: 2, 2>}
+func.func @conv_transpose_placed(%x: tensor<1x4x4x8x!quant.fix<s8, 5>>)
+    -> tensor<1x8x8x4x!quant.fix<s8, 4>> {
+  %r = dpu.subgraph "subgraph_deconv" #dpu.device<DPU> (%x)
+         {target = "DPUCZDX8G_ISA1_B4096",
+          regions = [#dpu.region<id = 0, kind = const, size = 4096>,
+                     #dpu.region<id = 2, kind = interface, size = 128>,
+                     #dpu.region<id = 3, kind = interface, size = 256>],
+          input_placements = [#dpu.placement<reg = 2, addr = 0, stride = [128, 32, 8, 1]>]}
+         : (tensor<1x4x4x8x!quant.fix<s8, 5>>) -> tensor<1x8x8x4x!quant.fix<s8, 4>> {
+  ^bb0(%a: tensor<1x4x4x8x!quant.fix<s8, 5>>):
+    %w = quant.const dense<1> : tensor<2x2x8x4xi8>
+           {dpu.placement = #dpu.placement<reg = 0, addr = 0>} -> tensor<2x2x8x4x!quant.fix<s8, 7>>
+    %b = quant.const dense<1> : tensor<4xi8>
+           {dpu.placement = #dpu.placement<reg = 0, addr = 64>} -> tensor<4x!quant.fix<s8, 6>>
+    %d = dpu.conv_transpose %a, %w, %b {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>,
+           nonlinear = #quant.nonlinear<none>, shift_cut = 8 : si32,
+           shift_bias = 6 : si32,
+           dpu.placement = #dpu.placement<reg = 3, addr = 0, on_chip = false, stride = [256, 32, 4, 1]>}
+         : (tensor<1x4x4x8x!quant.fix<s8, 5>>, tensor<2x2x8x4x!quant.fix<s8, 7>>,
+            tensor<4x!quant.fix<s8, 6>>) -> tensor<1x8x8x4x!quant.fix<s8, 4>>
+    dpu.yield %d : tensor<1x8x8x4x!quant.fix<s8, 4>>
+  }
+  return %r : tensor<1x8x8x4x!quant.fix<s8, 4>>
+}

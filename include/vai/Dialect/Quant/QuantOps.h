@@ -39,6 +39,15 @@ mlir::LogicalResult verifyWindowResult(
     llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
     llvm::ArrayRef<int64_t> pad, int64_t channels);
 
+/// Checks a transposed convolution's NHWC result shape: the full output
+/// `(in - 1) * stride + (k - 1) * dilation + 1` less the `pad` crops
+/// (`[top, bottom, left, right]`). Emits at `op` on failure.
+mlir::LogicalResult verifyTransposedWindowResult(
+    mlir::Operation *op, mlir::RankedTensorType input,
+    mlir::RankedTensorType output, llvm::ArrayRef<int64_t> kernel,
+    llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
+    llvm::ArrayRef<int64_t> pad, int64_t channels);
+
 /// The allowed range of shift_bias for a given shift_cut (DESIGN.md §5).
 std::pair<int, int> shiftBiasRange(int shiftCut);
 
