@@ -8,6 +8,7 @@ include "quant/QuantDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "dpu/DpuInstructions.td"
 
 def Dpu_FixTensor : RankedTensorOf<[Quant_FixType]>;
 

@@ -6,6 +6,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "vai/Driver/Inspect.h"
+#include "vai/Driver/IsaTranslations.h"
 #include "vai/Driver/QuantDump.h"
 #include "vai/Driver/Registration.h"
 #include "vai/Driver/XModelViews.h"
@@ -222,6 +223,7 @@ bool graphDefOptions(MLIRContext *context, StringRef fileName,
 
 void registerAllTranslations() {
   registerXModelViewTranslations();
+  registerIsaTranslations();
   TranslateToMLIRRegistration importGraphDefTranslation(
       "import-graphdef", "TF1 frozen GraphDef (.pb binary, .pbtxt text) to tfg",
       [](llvm::SourceMgr &sourceMgr,
