@@ -21,8 +21,11 @@ def DpuPartition : Pass<"dpu-partition", "mlir::func::FuncOp"> {
     independent branches share a subgraph whatever their order in the
     block. `report` writes the split and every CPU placement with its
     reason to a file (`-` for stdout). DPU ops are lowered to
-    engine ops (`dpu.conv`, `dpu.pool`, `dpu.elew`) with explicit shifts,
-    and the constants they use are cloned into the subgraph.
+    engine ops (`dpu.conv`, `dpu.conv_transpose`, `dpu.pool`, `dpu.elew`, ...)
+    with explicit shifts, and the constants they use are cloned into the
+    subgraph. Transposed convolutions run on the conv engine under its
+    kernel, stride, nonlinearity, bank-depth and output-channel limits,
+    with each crop within the kernel.
 
     Input quantization (`quant.quantize` of a function argument) stays
     outside any subgraph: it becomes the USER subgraph's `data-fix` op in the
@@ -36,6 +39,51 @@ def DpuPartition : Pass<"dpu-partition", "mlir::func::FuncOp"> {
            "reasons to this file ('-' for stdout)">
   ];
   let dependentDialects = ["::vai::dpu::DpuDialect", "::vai::quant::QuantDialect"];
+}
+
+def DpuAllocateDdr : Pass<"dpu-allocate-ddr", "mlir::func::FuncOp"> {
+  let summary = "Place every tensor of each DPU subgraph in a DDR region";
+  let description = [{
+    Runs after `dpu-partition`. Each `DPU` subgraph gets its `regions` and
+    `input_placements`, and every op in it a `dpu.placement`, following the
+    conventions of Xilinx's compiler (vai_c) in its compiled xmodels; the
+    xmodel writer turns them into XIR's `reg_id_to_*` maps and the tensor
+    attributes `reg_id`, `ddr_addr`, `location` and `stride`.
+
+    * **REG_0, const** (XIR context CONST, segment W0): every `quant.const`,
+      stored in XIR layout (weights OHWI, biases `[oc]`, one byte each).
+      Layer by layer in block order, the bias before the weights, each at
+      a `param-align` boundary; the region is rounded up to it. 4096 (the
+      default) is what vai_c 3.0 does; vai_c 2.5 packs at 32 bytes.
+    * **REG_1, workspace** (DATA/WORKSPACE, D0): the feature maps passed
+      between layers. Buffers are taken in order of their first write, each
+      at the lowest offset clear of every buffer still to be read (first
+      fit), so a dead tensor's memory is reused and the region is the peak
+      of live bytes rather than their sum. The input of the op that writes
+      a buffer counts as live. A channel concat's inputs are written
+      straight into the concat's buffer at their channel offsets and carry
+      the concat's byte strides, so the concat needs no copy; an input that
+      must stay contiguous (a subgraph output, a reshape's input, another
+      concat's input, a constant or a subgraph input) gets its own buffer.
+      A reshape of a contiguous tensor views the same bytes.
+    * **REG_2, interface**: the subgraph's inputs, packed in order.
+    * **REG_3, interface**: the tensors the subgraph yields, packed in
+      yield order.
+
+    Feature maps are plain NHWC bytes and get row-major byte `stride`s,
+    e.g. `[H*W*C, W*C, C, 1]`. A dynamic batch is allocated for batch 1
+    (the runtime gives each batch its own base registers); any other
+    dynamic dimension is an error. Every tensor is marked DDR-resident
+    (`location` 1): no layers are fused yet, so none stays on chip. Regions
+    with nothing in them are left out. Running the pass again gives the same
+    placements.
+  }];
+  let options = [
+    Option<"paramAlign", "param-align", "uint64_t", "4096",
+           "byte alignment of each constant in REG_0 (a power of two: 4096 "
+           "like vai_c 3.0, 32 like vai_c 2.5)">
+  ];
+  let dependentDialects = ["::vai::dpu::DpuDialect"];
 }
 
 #endif // VAI_DPU_PASSES

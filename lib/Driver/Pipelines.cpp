@@ -94,6 +94,8 @@ void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options) {
   dpu::DpuPartitionOptions partition;
   partition.archPath = options.archPath;
   fn.addPass(dpu::createDpuPartition(partition));
+  // The xmodel's reg_id_to_* maps and tensor placements come from here.
+  fn.addPass(dpu::createDpuAllocateDdr());
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "vai/Driver/IsaTranslations.h"
 #include "vai/Driver/QuantDump.h"
 #include "vai/Driver/Registration.h"
+#include "vai/Driver/SubgraphRun.h"
 #include "vai/Driver/XModelViews.h"
 #include "vai/Export/GraphDefExporter.h"
 #include "vai/Export/OnnxExporter.h"
@@ -19,6 +20,7 @@
 #include "vai/Import/KerasImporter.h"
 #include "vai/Import/OnnxImporter.h"
 #include "vai/Import/TfjsGraphImporter.h"
+#include "vai/Import/XModelDpuView.h"
 #include "vai/Import/XModelImporter.h"
 #include "vai/Simulator/Interpreter.h"
 #include "vai/Simulator/Npy.h"
@@ -79,6 +81,15 @@ llvm::cl::list<std::string> inputNpy(
 llvm::cl::opt<unsigned> outputIndex(
     "output-index", llvm::cl::cat(category), llvm::cl::init(0),
     llvm::cl::desc("interpret-*: which result to write (default: the first)"));
+llvm::cl::opt<std::string> subgraphName(
+    "subgraph", llvm::cl::cat(category), llvm::cl::value_desc("name"),
+    llvm::cl::desc("interpret-fixed: run only this dpu.subgraph of @main; "
+                   "its fixed-point inputs are int8 .npy codes, its "
+                   "fixed-point outputs are written as int8 codes"));
+llvm::cl::opt<std::string> outputDir(
+    "output-dir", llvm::cl::cat(category), llvm::cl::value_desc("dir"),
+    llvm::cl::desc("interpret-fixed --subgraph: write every output to "
+                   "<dir>/output_<i>.npy and list them on the output"));
 llvm::cl::opt<bool> xmodelFixForm(
     "xmodel-fix-form", llvm::cl::cat(category),
     llvm::cl::desc("export-xmodel: write XIR's quantized form (float ops "
@@ -149,6 +160,17 @@ LogicalResult quantReport(Operation *op, llvm::raw_ostream &os) {
 /// Runs @main of `op` on the --input tensors and writes one result.
 LogicalResult interpret(Operation *op, llvm::raw_ostream &os, bool fixed) {
   auto module = dyn_cast<ModuleOp>(op);
+  if (!subgraphName.empty()) {
+    if (!fixed || !module)
+      return op->emitError() << "--subgraph needs --interpret-fixed and a "
+                                "module";
+    SubgraphRunOptions options;
+    options.name = subgraphName;
+    options.inputs.assign(inputNpy.begin(), inputNpy.end());
+    options.outputDir = outputDir;
+    options.outputIndex = outputIndex;
+    return runSubgraph(module, options, os);
+  }
   auto func = module ? module.lookupSymbol<func::FuncOp>("main") : nullptr;
   if (!func)
     return op->emitError() << "no function @main to interpret";
@@ -337,6 +359,20 @@ void registerAllTranslations() {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         OwningOpRef<ModuleOp> module = importXModel(
+            buffer->getBuffer(), buffer->getBufferIdentifier(), context);
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerAllDialects(registry); });
+
+  TranslateToMLIRRegistration importXModelDpuTranslation(
+      "import-xmodel-dpu",
+      "compiled XIR graph (.xmodel from vai_c_xir) to its dpu-level view: "
+      "one dpu.subgraph per root child, DPU subgraphs as engine ops",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        OwningOpRef<ModuleOp> module = importXModelDpuView(
             buffer->getBuffer(), buffer->getBufferIdentifier(), context);
         return OwningOpRef<Operation *>(module.release());
       },

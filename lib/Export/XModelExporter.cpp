@@ -12,6 +12,7 @@
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Export/XModelFixForm.h"
 #include "vai/Export/XirFloatOps.h"
+#include "vai/Support/TransposeData.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
@@ -100,7 +101,57 @@ private:
   CompileSummary *summary;
   llvm::StringSet<> used;
   llvm::DenseMap<Value, std::string> names;
+  /// The const region's bytes (reg_id_to_parameter_value) of the DPU
+  /// subgraph being written, and its region id; null outside one.
+  std::string *parameters = nullptr;
+  int64_t parameterReg = 0;
 };
+
+/// XIR's tensor attributes for a DDR placement (vai_c's compiled files:
+/// reg_id, ddr_addr, location as int32; stride as int32 vec).
+static void setPlacementAttrs(proto::XAttrMap &attrs,
+                              dpu::PlacementAttr placement) {
+  attrs["reg_id"] = XAttr::int32(int32_t(placement.getReg()));
+  attrs["ddr_addr"] = XAttr::int32(int32_t(placement.getAddr()));
+  attrs["location"] = XAttr::int32(placement.getOnChip() ? 0 : 1);
+  if (DenseI64ArrayAttr stride = placement.getStride())
+    attrs["stride"] = XAttr::int32Vec(std::vector<int64_t>(
+        stride.asArrayRef().begin(), stride.asArrayRef().end()));
+}
+
+/// The reg_id_to_* maps of a DPU subgraph with allocated regions; the const
+/// region's contents are filled in while its constants are written.
+static void setRegionAttrs(proto::XAttrMap &attrs, ArrayAttr regions,
+                           std::string *&parameters, int64_t &parameterReg) {
+  XAttr contextType, contextTypeV2, segment, size, values;
+  contextType.kind = contextTypeV2.kind = segment.kind = XAttr::MapString;
+  size.kind = XAttr::MapInt32;
+  values.kind = XAttr::MapBytes;
+  for (auto region : regions.getAsRange<dpu::RegionAttr>()) {
+    std::string key = "REG_" + std::to_string(region.getId());
+    bool isConst = region.getKind() == dpu::RegionKind::Const;
+    contextType.strMap[key] = isConst ? "CONST" : "DATA";
+    contextTypeV2.strMap[key] = isConst ? "CONST"
+                                : region.getKind() == dpu::RegionKind::Workspace
+                                    ? "WORKSPACE"
+                                    : "INTERFACE";
+    segment.strMap[key] = isConst ? "W0" : "D0";
+    size.intMap[key] = region.getSize();
+    if (isConst)
+      values.strMap[key] = std::string(size_t(region.getSize()), '\0');
+  }
+  attrs["reg_id_to_context_type"] = std::move(contextType);
+  attrs["reg_id_to_context_type_v2"] = std::move(contextTypeV2);
+  attrs["reg_id_to_hw_segment"] = std::move(segment);
+  attrs["reg_id_to_size"] = std::move(size);
+  if (!values.strMap.empty()) {
+    attrs["reg_id_to_parameter_value"] = std::move(values);
+    // One const region in practice (REG_0); the map owns the bytes.
+    auto &entry = *attrs["reg_id_to_parameter_value"].strMap.begin();
+    parameters = &entry.second;
+    StringRef(entry.first).drop_front(4).getAsInteger(10, parameterReg);
+  }
+}
 
 std::string Exporter::uniqueName(Operation *op, StringRef fallback) {
   std::string base = tfg::nodeName(op->getLoc());
@@ -179,15 +230,12 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             if (shape.size() == 4) {
               int64_t kh = shape[0], kw = shape[1], ic = shape[2],
                       oc = shape[3];
-              size_t i = 0;
-              for (const APInt &v : values) {
-                int64_t o = i % oc, rest = i / oc;
-                int64_t ci = rest % ic, x0 = (rest / ic) % kw,
-                        y0 = rest / ic / kw;
-                bytes[((o * kh + y0) * kw + x0) * ic + ci] =
-                    char(v.getSExtValue());
-                ++i;
-              }
+              std::vector<char> hwio;
+              for (const APInt &v : values)
+                hwio.push_back(char(v.getSExtValue()));
+              std::vector<char> xir = hwioToXirWeights<char>(
+                  shape, hwio, feedsTransposedConv(c.getResult()));
+              bytes.assign(xir.begin(), xir.end());
               shape = {oc, kh, kw, ic};
               x.outputTensor.dims = {int32_t(oc), int32_t(kh), int32_t(kw),
                                      int32_t(ic)};
@@ -198,6 +246,21 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             }
             if (summary)
               summary->parameterBytes += int64_t(bytes.size());
+            // The parameter blob holds the same XIR-layout bytes at the
+            // constant's ddr_addr (ISA1.md §3.5). const-fix keeps its data
+            // too, unlike vai_c's files, so the op stays self-contained.
+            if (auto placement = op->getAttrOfType<dpu::PlacementAttr>(
+                    dpu::DpuDialect::kPlacementAttrName);
+                placement && parameters && placement.getReg() == parameterReg) {
+              if (placement.getAddr() + int64_t(bytes.size()) >
+                  int64_t(parameters->size())) {
+                op->emitError()
+                    << "is placed outside its subgraph's const region";
+                return failure();
+              }
+              parameters->replace(size_t(placement.getAddr()), bytes.size(),
+                                  bytes);
+            }
             x.attrs["data"] = XAttr::bytes(std::move(bytes));
             x.attrs["data_type"] = XAttr::string("XINT8");
             x.attrs["shape"] = XAttr::int32Vec(shape);
@@ -367,8 +430,12 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
                    << "cannot be written to an xmodel: no XIR op for '"
                    << other->getName() << "' in a " << device << " subgraph";
           });
-  if (succeeded(result) && created)
+  if (succeeded(result) && created) {
     subgraph.opNames.push_back(created->name);
+    if (auto placement = op->getAttrOfType<dpu::PlacementAttr>(
+            dpu::DpuDialect::kPlacementAttrName))
+      setPlacementAttrs(created->outputTensor.attrs, placement);
+  }
   return result;
 }
 
@@ -451,9 +518,34 @@ LogicalResult Exporter::run(func::FuncOp func) {
       info.inputs.push_back(names.lookup(input));
     }
     int64_t macs = 0;
+    if (ArrayAttr regions = sub.getRegionsAttr();
+        regions && sub.getDevice() == dpu::Device::DPU)
+      setRegionAttrs(child.attrs, regions, parameters, parameterReg);
     for (Operation &inner : body.without_terminator())
       if (failed(exportOp(&inner, device, child, macs)))
         return failure();
+    parameters = nullptr;
+    // No upload ops here: a DPU input's placement goes on the tensor of its
+    // producer outside DPU subgraphs (a USER data-fix or a CPU op), unless
+    // an earlier subgraph placed it already.
+    if (ArrayAttr placements = sub.getInputPlacementsAttr())
+      for (auto [placement, input] : llvm::zip(
+               placements.getAsRange<dpu::PlacementAttr>(), sub.getInputs())) {
+        std::string producer = names.lookup(input);
+        for (XOp &x : graph.ops)
+          if (x.name == producer && !x.outputTensor.attrs.count("reg_id") &&
+              x.attrs["device"].s != "DPU")
+            setPlacementAttrs(x.outputTensor.attrs, placement);
+      }
+    if (auto code = sub.getMcCodeAttr()) {
+      auto values = code.tryGetValues<APInt>();
+      if (!values)
+        return sub.emitError() << "mc_code is not integer bytes";
+      std::string bytes;
+      for (const APInt &v : *values)
+        bytes.push_back(char(v.getZExtValue()));
+      child.attrs["mc_code"] = XAttr::bytes(std::move(bytes));
+    }
     auto yield = cast<dpu::YieldOp>(body.getTerminator());
     for (auto [value, result] :
          llvm::zip(yield.getValues(), sub.getResults())) {

@@ -13,12 +13,14 @@
 
 #include "vai/Export/XModelFixForm.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "vai/Dialect/Dpu/DpuOps.h"
 #include "vai/Dialect/Quant/QuantOps.h"
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Dialect/Tfg/TfgUtils.h"
 #include "vai/Export/XModelExporter.h"
 #include "vai/Export/XirAttributes.h"
 #include "vai/Export/XirFloatOps.h"
+#include "vai/Support/TransposeData.h"
 #include "llvm/ADT/StringSet.h"
 #include <algorithm>
 #include <cmath>
@@ -140,16 +142,10 @@ LogicalResult Writer::writeOp(Operation *op) {
                                     : int64_t(v.getZExtValue()));
     std::vector<int64_t> dims = xirDims(c.getType());
     if (toOHWI) {
-      int64_t kh = dims[0], kw = dims[1], ci = dims[2], co = dims[3];
-      SmallVector<int64_t> t(q.size());
-      for (int64_t h = 0; h < kh; ++h)
-        for (int64_t w = 0; w < kw; ++w)
-          for (int64_t i = 0; i < ci; ++i)
-            for (int64_t o = 0; o < co; ++o)
-              t[((o * kh + h) * kw + w) * ci + i] =
-                  q[((h * kw + w) * ci + i) * co + o];
-      q = std::move(t);
-      dims = {co, kh, kw, ci};
+      std::vector<int64_t> xir = hwioToXirWeights<int64_t>(
+          dims, q, feedsTransposedConv(c.getResult()));
+      q.assign(xir.begin(), xir.end());
+      dims = {dims[3], dims[0], dims[1], dims[2]};
     }
     std::string bytes;
     bytes.reserve(q.size() * 4);
@@ -174,6 +170,12 @@ LogicalResult Writer::writeOp(Operation *op) {
     return setTensor(op, f, tensorType, {});
   }
   if (auto q = dyn_cast<quant::QuantizeOp>(op)) {
+    // The importer's position of a transpose of fixed values: the file has
+    // no fix there.
+    if (q->hasAttr("xir.implicit")) {
+      names[q.getResult()] = names.lookup(q.getInput());
+      return success();
+    }
     // Named like vai_q's `<input>_fix` when the location names nothing new
     // (our quantize carries the name of the input it reads).
     std::string input = names.lookup(q.getInput());
@@ -383,6 +385,12 @@ LogicalResult Writer::writeComputeOp(Operation *op,
   }
   std::string last =
       addNonlinear(x.name, nonlinear, result, keptName(op, "activation"));
+  // vai_q's conv (+ relu) read only by a concat that is fixed has no fix
+  // of its own (the importer marks it xir.no_fix).
+  if (op->hasAttr("xir.no_fix")) {
+    names[result] = last;
+    return success();
+  }
   addOutputFix(last, result, keptName(op, "fix"));
   return success();
 }
@@ -526,6 +534,14 @@ LogicalResult Writer::run(ModuleOp module, func::FuncOp func) {
 }
 
 } // namespace
+
+bool feedsTransposedConv(Value weights) {
+  return llvm::any_of(weights.getUses(), [](OpOperand &use) {
+    return isa<quant::Conv2DTransposeOp, dpu::ConvTransposeOp>(
+               use.getOwner()) &&
+           use.getOperandNumber() == 1;
+  });
+}
 
 std::vector<int64_t> xirDims(Type type) {
   std::vector<int64_t> dims;

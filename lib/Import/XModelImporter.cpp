@@ -22,6 +22,7 @@
 #include "vai/Export/XirAttributes.h"
 #include "vai/Import/ImportUtils.h"
 #include "vai/Proto/XModel.h"
+#include "vai/Support/TransposeData.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <cmath>
@@ -134,6 +135,9 @@ private:
   /// its output position: vai_q's form of one quant compute op.
   struct FixPattern {
     const XOp *main = nullptr, *activation = nullptr, *fix = nullptr;
+    /// vai_q wrote no fix after it: \p fix is the one of the concat that
+    /// reads it, which the chain's output takes.
+    bool viaConcat = false;
   };
 
   LogicalResult checkGraph(const proto::XGraph &graph);
@@ -145,6 +149,7 @@ private:
   void findFusedConsts(const proto::XGraph &graph);
   void findPatterns(const proto::XGraph &graph);
   Value fusedConst(const XOp &constOp, const XOp &fixOp);
+  Value carriedFix(const std::string &name, Value v);
   FailureOr<Value> importPattern(const FixPattern &p);
   FailureOr<Operation *> buildQuantOp(const FixPattern &p, Type resultType,
                                       Operation *&transposed,
@@ -167,7 +172,9 @@ private:
   llvm::StringMap<int> uses;            // op name -> inputs naming it
   std::set<std::string> returned;       // the graph's return_ops
   llvm::StringMap<FixPattern> patterns; // main op name -> its pattern
-  llvm::StringSet<> absorbed; // activations and fixes inside a quant op
+  llvm::StringSet<> absorbed;     // activations and fixes inside a quant op
+  llvm::StringSet<> unfixed;      // last ops of viaConcat patterns
+  llvm::StringMap<Value> carried; // transpose name -> its xir.implicit fix
 };
 
 LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
@@ -251,18 +258,7 @@ LogicalResult Importer::order(const proto::XGraph &graph,
         users[index.lookup(input)].push_back(i);
         ++pending[i];
       }
-  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
-  for (size_t i = 0; i < n; ++i)
-    if (!pending[i])
-      ready.push(i);
-  while (!ready.empty()) {
-    size_t i = ready.top();
-    ready.pop();
-    out.push_back(i);
-    for (size_t user : users[i])
-      if (--pending[user] == 0)
-        ready.push(user);
-  }
+  out = stableTopologicalOrder(users, pending);
   if (out.size() == n)
     return success();
   for (size_t i = 0; i < n; ++i)
@@ -400,10 +396,13 @@ static std::optional<quant::Nonlinear> nonlinearOf(const XOp &op) {
 
 void Importer::findPatterns(const proto::XGraph &graph) {
   llvm::StringMap<const XOp *> reader; // op name -> an op reading it
+  llvm::StringMap<SmallVector<const XOp *, 1>> readers; // all of them
   for (const XOp &op : graph.ops)
     for (const proto::XOpArg &arg : op.args)
-      for (const std::string &input : arg.argOps)
+      for (const std::string &input : arg.argOps) {
         reader[input] = &op;
+        readers[input].push_back(&op);
+      }
   auto soleReader = [&](const XOp &op) -> const XOp * {
     if (uses.lookup(op.name) != 1 || returned.count(op.name))
       return nullptr;
@@ -413,13 +412,36 @@ void Importer::findPatterns(const proto::XGraph &graph) {
     return isPlainFloatTensor(op.outputTensor, op) &&
            op.outputTensor.dims == main.outputTensor.dims;
   };
+  // vai_q writes no fix between a convolution (+ activation) and a concat
+  // whose output it fixes (voxelnet's deconv1..3 + relu -> concat -> fix):
+  // the DPU writes each input at its channel offset of the one fixed
+  // output, so the concat's fix is each input's position. The fix of the
+  // concat(s) reading \p last, when every reader is such a concat.
+  auto concatFix = [&](const XOp &last) -> const XOp * {
+    auto it = readers.find(last.name);
+    if (it == readers.end() || returned.count(last.name))
+      return nullptr;
+    const XOp *fix = nullptr;
+    for (const XOp *concat : it->second) {
+      if (concat->type != "concat" ||
+          !isPlainFloatTensor(concat->outputTensor, *concat))
+        return nullptr;
+      const XOp *f = soleReader(*concat);
+      if (!f || f->type != "fix" || !readsOnly(*f, *concat) ||
+          !samePlainTensor(*f, *concat) || !fixTypeOf(context, *f) ||
+          (fix && fixTypeOf(context, *f) != fixTypeOf(context, *fix)))
+        return nullptr;
+      fix = f;
+    }
+    return fix;
+  };
   for (const XOp &op : graph.ops) {
     StringRef type = op.type;
     bool convLike = type == "conv2d" || type == "depthwise-conv2d" ||
                     type == "transposed-conv2d" || type == "matmul";
     if (!convLike && type != "add" && type != "mul" && type != "concat" &&
         type != "maxpool2d" && type != "avgpool2d" && type != "reshape" &&
-        type != "flatten")
+        type != "flatten" && type != "reduction_max")
       continue;
     if (!isPlainFloatTensor(op.outputTensor, op))
       continue;
@@ -435,11 +457,42 @@ void Importer::findPatterns(const proto::XGraph &graph) {
     }
     const XOp &last = p.activation ? *p.activation : op;
     if (!next || next->type != "fix" || !readsOnly(*next, last) ||
-        !samePlainTensor(*next, op) || !fixTypeOf(context, *next))
+        !samePlainTensor(*next, op) || !fixTypeOf(context, *next)) {
+      if (!convLike || !(p.fix = concatFix(last)))
+        continue;
+      p.viaConcat = true;
+      patterns[op.name] = p;
       continue;
+    }
     p.fix = next;
     patterns[op.name] = p;
   }
+}
+
+/// vai_q fixes a tensor before a `transpose` and not after it (voxelnet's
+/// PPScatterV2 output before the conv2d of block1): the transpose moves
+/// fixed values, so its output is exact at the same position, which vai_c
+/// states with a float2fix after it. The quantize saying so carries
+/// xir.implicit, and the fix-form writer writes nothing for it.
+Value Importer::carriedFix(const std::string &name, Value v) {
+  if (Value q = carried.lookup(name))
+    return q;
+  auto node = v.getDefiningOp<tfg::NodeOp>();
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!node || node.getFramework() != "xir" ||
+      node.getOpType() != "transpose" || node.getNumOperands() != 1 || !type ||
+      !type.getElementType().isF32())
+    return Value();
+  quant::FixType fix = quant::getFixType(node.getOperand(0));
+  if (!fix)
+    return Value();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointAfter(node);
+  auto q =
+      quant::QuantizeOp::create(builder, node.getLoc(), type.clone(fix), v);
+  q->setAttr("xir.implicit", builder.getUnitAttr());
+  carried[name] = q.getResult();
+  return q.getResult();
 }
 
 /// The int32 vector attribute \p key with \p size entries, \p fallback
@@ -517,20 +570,15 @@ argsOf(const XOp &op, ArrayRef<StringRef> names, bool lastOptional) {
 }
 
 /// XIR's [O, kh, kw, I] weights (depthwise [M, kh, kw, C]) as our HWIO
-/// ([kh, kw, C, M]), the layout the fix-form writer turns back.
-static quant::ConstOp toHWIO(OpBuilder &b, quant::ConstOp c) {
+/// ([kh, kw, C, M]), the layout the fix-form writer turns back; a
+/// transposed convolution's kernel is also rotated (hwioToXirWeights).
+static quant::ConstOp toHWIO(OpBuilder &b, quant::ConstOp c,
+                             bool transposedConv) {
   auto type = cast<RankedTensorType>(c.getResult().getType());
-  int64_t co = type.getDimSize(0), kh = type.getDimSize(1),
-          kw = type.getDimSize(2), ci = type.getDimSize(3);
+  SmallVector<int64_t> ohwi(type.getShape());
   SmallVector<APInt> src(c.getValue().getValues<APInt>());
-  SmallVector<APInt> dst(src.size());
-  for (int64_t o = 0; o < co; ++o)
-    for (int64_t h = 0; h < kh; ++h)
-      for (int64_t w = 0; w < kw; ++w)
-        for (int64_t i = 0; i < ci; ++i)
-          dst[((h * kw + w) * ci + i) * co + o] =
-              src[((o * kh + h) * kw + w) * ci + i];
-  SmallVector<int64_t> shape = {kh, kw, ci, co};
+  std::vector<APInt> dst = xirToHwioWeights<APInt>(ohwi, src, transposedConv);
+  SmallVector<int64_t> shape = {ohwi[1], ohwi[2], ohwi[3], ohwi[0]};
   auto valueType = RankedTensorType::get(
       shape, cast<ShapedType>(c.getValue().getType()).getElementType());
   auto op = quant::ConstOp::create(
@@ -569,7 +617,9 @@ FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
       p.activation ? *nonlinearOf(*p.activation) : quant::Nonlinear::none;
   auto fixed = [&](const std::string &name) -> Value {
     Value v = values.lookup(name);
-    return v && quant::getFixType(v) ? v : Value();
+    if (!v || quant::getFixType(v))
+      return v;
+    return carriedFix(name, v);
   };
   auto allFixed = [&](const std::vector<std::string> &names,
                       SmallVector<Value> &out) {
@@ -609,7 +659,7 @@ FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
     {
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPointAfter(weights);
-      transposed = toHWIO(builder, weights).getOperation();
+      transposed = toHWIO(builder, weights, transposedConv).getOperation();
       original = weights.getOperation();
     }
     Value bias = in.size() > 2 ? in[2] : Value();
@@ -689,6 +739,33 @@ FailureOr<Operation *> Importer::buildQuantOp(const FixPattern &p,
                                     w.strides, w.pad)
         .getOperation();
   }
+  if (type == "reduction_max") {
+    // A max over H and/or W of an NHWC tensor, dims kept, is a max pool
+    // whose window is the reduced extent, stride 1 (how vai_c compiles
+    // voxelnet's max over the 100 points of a pillar: pool-fix kernel
+    // [100, 1] in pointpillars_DPUCZDX8G.xmodel). Other axes stay generic.
+    auto args = argsOf(m, {"input"}, false);
+    auto keep = boolOf(m, "keep_dims", false);
+    auto axis = m.attrs.find("axis");
+    if (!args || !keep || !*keep || m.attrs.size() != 2 ||
+        axis == m.attrs.end() || axis->second.kind != XAttr::Int32Vec ||
+        axis->second.ints.empty() || !allFixed(*args, in))
+      return nullptr;
+    auto inType = cast<RankedTensorType>(in[0].getType());
+    if (inType.getRank() != 4 || !inType.hasStaticShape())
+      return nullptr;
+    SmallVector<int64_t> kernel = {1, 1};
+    for (int64_t a : axis->second.ints) {
+      a = a < 0 ? a + 4 : a;
+      if ((a != 1 && a != 2) || kernel[a - 1] != 1)
+        return nullptr; // not a spatial axis, or named twice
+      kernel[a - 1] = inType.getDimSize(a);
+    }
+    return quant::MaxPoolOp::create(builder, loc, resultType, in[0], kernel,
+                                    ArrayRef<int64_t>{1, 1},
+                                    ArrayRef<int64_t>{0, 0, 0, 0})
+        .getOperation();
+  }
   // reshape (without the optional `shape` input) and flatten: the output
   // tensor's dims are the new shape.
   auto args = argsOf(m, {"input"}, false);
@@ -728,7 +805,9 @@ void Importer::keepXirForm(Operation *op, const FixPattern &p) {
           "activation", builder.getStringAttr(p.activation->name)));
     last = p.activation->name;
   }
-  if (p.fix->name != last + "_fix")
+  if (p.viaConcat)
+    op->setAttr("xir.no_fix", builder.getUnitAttr());
+  else if (p.fix->name != last + "_fix")
     names.push_back(
         builder.getNamedAttr("fix", builder.getStringAttr(p.fix->name)));
   if (!names.empty())
@@ -738,7 +817,7 @@ void Importer::keepXirForm(Operation *op, const FixPattern &p) {
 /// The quant op standing for \p p, or null to import its ops one by one.
 FailureOr<Value> Importer::importPattern(const FixPattern &p) {
   quant::FixType fixType = fixTypeOf(context, *p.fix);
-  Type resultType = tensorTypeOf(context, p.fix->outputTensor).clone(fixType);
+  Type resultType = tensorTypeOf(context, p.main->outputTensor).clone(fixType);
   Operation *transposed = nullptr, *original = nullptr;
   FailureOr<Operation *> op = buildQuantOp(p, resultType, transposed, original);
   if (failed(op))
@@ -756,6 +835,13 @@ FailureOr<Value> Importer::importPattern(const FixPattern &p) {
       (*op)->erase();
     if (transposed)
       transposed->erase();
+    for (auto it = carried.begin(); it != carried.end();) {
+      auto cur = it++;
+      if (cur->second.use_empty()) {
+        cur->second.getDefiningOp()->erase();
+        carried.erase(cur);
+      }
+    }
     return Value();
   }
   if (original)
@@ -763,7 +849,8 @@ FailureOr<Value> Importer::importPattern(const FixPattern &p) {
   keepXirForm(*op, p);
   if (p.activation)
     absorbed.insert(p.activation->name);
-  absorbed.insert(p.fix->name);
+  if (!p.viaConcat) // else the concat's own pattern takes its fix
+    absorbed.insert(p.fix->name);
   return (*op)->getResult(0);
 }
 
@@ -775,7 +862,14 @@ LogicalResult Importer::importOp(const XOp &op) {
     if (failed(result))
       return failure();
     if (*result) {
-      values[it->second.fix->name] = *result;
+      const FixPattern &p = it->second;
+      if (p.viaConcat) {
+        const XOp &last = p.activation ? *p.activation : *p.main;
+        values[last.name] = *result;
+        unfixed.insert(last.name);
+      } else {
+        values[p.fix->name] = *result;
+      }
       return success();
     }
   }
@@ -789,8 +883,17 @@ LogicalResult Importer::importOp(const XOp &op) {
   for (const proto::XOpArg &arg : op.args) {
     argNames.push_back(builder.getStringAttr(arg.argName));
     argSizes.push_back(int32_t(arg.argOps.size()));
-    for (const std::string &input : arg.argOps)
-      operands.push_back(values.lookup(input));
+    for (const std::string &input : arg.argOps) {
+      Value v = values.lookup(input);
+      // A concat that did not become quant.concat reads the float values
+      // of the chains that took its fix; writing the dequantize writes
+      // nothing.
+      if (unfixed.contains(input))
+        v = quant::DequantizeOp::create(
+            builder, nameLoc(input),
+            cast<RankedTensorType>(v.getType()).clone(builder.getF32Type()), v);
+      operands.push_back(v);
+    }
   }
   RankedTensorType type = tensorTypeOf(context, op.outputTensor);
   if (op.type == "fix" && operands.size() == 1 &&

@@ -25,6 +25,10 @@ std::vector<int64_t> xirDims(mlir::Type type);
 /// or on the tensor: bit_width, fix_point, if_signed, round_mode.
 void setXirFixAttrs(proto::XAttrMap &attrs, quant::FixType fix);
 
+/// Whether \p weights are read as the weights of a transposed convolution
+/// (quant or dpu), whose XIR kernel is ours rotated (hwioToXirWeights).
+bool feedsTransposedConv(mlir::Value weights);
+
 /// Whether \p module came from an xmodel in the fix form (the importer
 /// marks it with `xir.graph_name`), so --export-xmodel writes it back so.
 bool isFixFormModule(mlir::ModuleOp module);
@@ -63,7 +67,10 @@ void setXirPadAttrs(mlir::Operation *padOp, proto::XAttrMap &attrs);
 /// recognized pattern (float op [+ activation] + fix), exactly the file's
 /// attributes; `xir.names` ("activation", "fix") keeps the names of the
 /// ops the quant op stands for, `xir.type` another XIR type of the same
-/// meaning (`flatten` for a reshape).
+/// meaning (`flatten` for a reshape). The writer also honours `xir.no_fix`
+/// (no `fix` after the op: the concat reading it is fixed) and a
+/// quant.quantize's `xir.implicit` (no `fix` at all: a transposed fixed
+/// tensor).
 mlir::LogicalResult applyKeptXirAttrs(mlir::Operation *op,
                                       proto::XAttrMap &attrs,
                                       std::string &error);

@@ -9,7 +9,10 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/SmallVector.h"
+#include <functional>
+#include <queue>
 #include <utility>
+#include <vector>
 
 namespace vai {
 
@@ -49,6 +52,30 @@ finishMainFunction(mlir::OpBuilder &builder, mlir::func::FuncOp func,
     names.push_back(builder.getStringAttr(name));
   func->setAttr("tfg.output_names", builder.getArrayAttr(names));
   return mlir::verify(func->getParentOp());
+}
+
+/// The topological order of nodes 0..n-1 that takes the lowest-numbered
+/// ready node first, so file order is kept wherever it is already
+/// topological. `users[i]` lists the nodes reading node i (once per edge;
+/// `pending[i]` counts node i's incoming edges). Nodes on a cycle are left
+/// out: the result is shorter than n, and `pending` is non-zero on them.
+inline std::vector<size_t>
+stableTopologicalOrder(const std::vector<std::vector<size_t>> &users,
+                       std::vector<size_t> &pending) {
+  std::vector<size_t> order;
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;
+  for (size_t i = 0; i < pending.size(); ++i)
+    if (!pending[i])
+      ready.push(i);
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (size_t user : users[i])
+      if (--pending[user] == 0)
+        ready.push(user);
+  }
+  return order;
 }
 
 } // namespace vai

@@ -32,6 +32,14 @@ namespace vai {
 ///   does not say is kept on it for the writer (`xir.attrs`, `xir.omit`,
 ///   `xir.names`, `xir.type`, see vai/Export/XModelFixForm.h). A
 ///   convolution in this form whose weights are not a const is an error;
+/// - a conv-like op (+ activation) read only by concats whose output is
+///   fixed (vai_q writes no fix there) takes the concat's position and
+///   `xir.no_fix`; the concat + fix is then quant.concat;
+/// - reduction_max over H and/or W with keep_dims + fix is a
+///   quant.max_pool whose window is the reduced extent (stride 1);
+/// - a `transpose` of a fixed value read by such a pattern is followed by
+///   a quant.quantize at that position marked `xir.implicit` (written as
+///   nothing: the transposed values are exact there);
 /// - any other `fix` becomes `quant.quantize`, and one without exactly one
 ///   input is an error;
 /// - every other op becomes `tfg.node "xir" "<op_type>"`, carrying its

@@ -1,8 +1,9 @@
 //===- Capabilities.cpp - What a target's DPU can execute -----------------===//
 //
 // Operator limits: UG1414 (kw*kh*ceil(ic/icp) <= bank depth, oc <= 256*ocp,
-// pad <= (k-1)*dilation; depthwise conv on the ALU with channel multiplier 1;
-// concat along channels) and the target's conv/ALU/eltwise descriptions.
+// pad <= (k-1)*dilation, for convolutions and transposed convolutions;
+// depthwise conv on the ALU with channel multiplier 1; concat along
+// channels) and the target's conv/ALU/eltwise descriptions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -243,14 +244,20 @@ Placement placeOp(Operation *op, const Target &target, std::string &reason) {
         }
         return Placement::Dpu;
       })
-      .Case([&](quant::Conv2DTransposeOp) {
-        // The DPU's conv engine runs a transposed convolution as a
-        // convolution over a zero-upsampled input with flipped weights;
-        // dpu-partition does not lower to that form (no dpu op for it).
-        reason = "transposed convolution (transposed-conv2d-fix) is not "
-                 "lowered to the conv engine of " +
-                 target.name + " (no zero-upsampling lowering)";
-        return Placement::Cpu;
+      .Case([&](quant::Conv2DTransposeOp conv) {
+        // The conv engine runs transposed-conv2d-fix (vai_c places
+        // pointpillars' k = s = 1, 2, 4 deconvs there) as a convolution
+        // over the zero-upsampled input: the conv engine's kernel, stride
+        // (the upsampling factor), nonlinearity, weight bank and output
+        // channel limits apply, and the crop stays within the kernel.
+        auto w = cast<RankedTensorType>(conv.getWeights().getType());
+        Placement placement =
+            placeConv(w.getShape().take_front(2), conv.getStrides(),
+                      conv.getPad(), conv.getDilations(), w.getDimSize(2),
+                      w.getDimSize(3), conv.getNonlinear(), target, reason);
+        if (placement == Placement::Cpu)
+          reason = "transposed convolution: " + reason;
+        return placement;
       })
       .Case([&](quant::UpsampleOp) {
         reason = "upsample-fix has no engine in the description of " +

@@ -331,7 +331,7 @@ QUANT_OF = {'conv2d': 'quant.conv2d',
             'matmul': 'quant.matmul', 'add': 'quant.add', 'mul': 'quant.mul',
             'concat': 'quant.concat', 'maxpool2d': 'quant.max_pool',
             'avgpool2d': 'quant.avg_pool', 'reshape': 'quant.reshape',
-            'flatten': 'quant.reshape'}
+            'flatten': 'quant.reshape', 'reduction_max': 'quant.max_pool'}
 CONV_LIKE = ('conv2d', 'depthwise-conv2d', 'transposed-conv2d', 'matmul')
 
 
@@ -342,7 +342,13 @@ def pattern_counts(g):
     transposed-conv2d and matmul; relu after add) read only by a `fix`, is one quant op (a
     convolution's weights a const + fix read only there); a const read only
     by a fix, at integers of its fix point, a quant.const; any other fix a
-    quant.quantize; the rest generic tfg.node ops."""
+    quant.quantize; the rest generic tfg.node ops. A conv-like op (+
+    activation) read only by concats whose sole reader is a fix (vai_q's
+    form of voxelnet's deconvs) is one quant op without a fix of its own;
+    reduction_max over H and/or W of a rank-4 tensor with keep_dims (its
+    only attributes) + fix is a quant.max_pool. A transpose of a fix output
+    read by such a pattern gets one quant.quantize (its position carried
+    through the transpose) and stays a tfg.node itself."""
     ops = fields(g, 'op_node')
     by_name = {one(o, 'op_name').decode(): o for o in ops}
     users = {}
@@ -385,13 +391,48 @@ def pattern_counts(g):
         if np.all(np.round(v) == v) and v.min() >= -128 and v.max() <= 127:
             fused.add(name(fix))
 
+    def concat_fix(o):
+        us = users.get(name(o), [])
+        if not us or name(o) in returned:
+            return False
+        for c in us:
+            f = sole_reader(c) if kind(c) == 'concat' else None
+            if f is None or kind(f) != 'fix':
+                return False
+        return True
+
+    def spatial_max(o):
+        attrs = attr_map(o, 'op_attr')
+        if set(attrs) != {'axis', 'keep_dims'} or \
+                one(attrs['keep_dims'], 'bool_value') != 'true':
+            return False
+        axes = [int(a) for a in fields(one(attrs['axis'], 'int32_vec_value',
+                                           []), 'value')]
+        rank = len(fields(one(by_name[inputs(o)[0]], 'output_tensor', []),
+                          'tensor_dim'))
+        axes = [a + rank if a < 0 else a for a in axes]
+        return rank == 4 and axes and len(set(axes)) == len(axes) and \
+            set(axes) <= {1, 2}
+
     counts = {}
     absorbed = set()
+    unfixed = set()  # outputs of chains whose concat's fix is their position
+    carried = set()  # transposes of fixed values read by a pattern
+
+    def fixed_or_carried(i):
+        src = by_name[i]
+        if kind(src) == 'fix' or i in unfixed:
+            return True
+        return kind(src) == 'transpose' and len(inputs(src)) == 1 and \
+            kind(by_name[inputs(src)[0]]) == 'fix'
+
     for o in ops:
         t = kind(o)
         if t not in QUANT_OF:
             continue
-        if not all(kind(by_name[i]) == 'fix' for i in inputs(o)):
+        if not all(fixed_or_carried(i) for i in inputs(o)):
+            continue
+        if t == 'reduction_max' and not spatial_max(o):
             continue
         if t in ('conv2d', 'depthwise-conv2d', 'transposed-conv2d'):
             w = [one(a, 'arg_ops').decode() for a in fields(o, 'args')
@@ -404,13 +445,22 @@ def pattern_counts(g):
                 (t == 'add' and kind(nxt) == 'relu')):
             act, nxt = nxt, sole_reader(nxt)
         if nxt is None or kind(nxt) != 'fix':
+            last = act if act is not None else o
+            if t not in CONV_LIKE or not concat_fix(last):
+                continue
+            counts[QUANT_OF[t]] = counts.get(QUANT_OF[t], 0) + 1
+            absorbed.update({name(o)} | ({name(act)} if act else set()))
+            unfixed.add(name(last))
+            carried.update(i for i in inputs(o)
+                           if kind(by_name[i]) == 'transpose')
             continue
         counts[QUANT_OF[t]] = counts.get(QUANT_OF[t], 0) + 1
+        carried.update(i for i in inputs(o) if kind(by_name[i]) == 'transpose')
         absorbed.update({name(o), name(nxt)} | ({name(act)} if act else set()))
     n_fix = sum(1 for o in ops if kind(o) == 'fix')
     counts['quant.const'] = len(fused)
     counts['quant.quantize'] = n_fix - len(fused) - sum(
-        1 for a in absorbed if kind(by_name[a]) == 'fix')
+        1 for a in absorbed if kind(by_name[a]) == 'fix') + len(carried)
     counts['tfg.node'] = sum(
         1 for o in ops if kind(o) not in ('data', 'fix') and
         name(o) not in absorbed and

@@ -3,6 +3,8 @@ fixed-point op semantics.
 
     xmodel_reference.py MODEL.xmodel INPUT.npy OUTPUT.npy
         [--protoc PATH] [--proto-dir DIR] [--compare OURS.npy]
+    xmodel_reference.py MODEL.xmodel IN0.npy[,IN1.npy...] OUTDIR
+        --subgraph NAME [--compare OURSDIR]
 
 The xmodel is decoded with `protoc --decode=serial_v2.Graph` and the text
 format is parsed here (no python protobuf module needed). Every op is then
@@ -41,6 +43,14 @@ the input's N here); kernel/stride/dilation are [w, h]; pad is
 This file deliberately does not share code or tables with the compiler: it is
 written from the op definitions alone so that it can check the compiler's
 own fixed-point interpreter bit for bit.
+
+Compiled files (vai_c_xir's output): with --subgraph NAME only that child of
+the root runs; INPUT is a comma-separated list of int8 .npy files holding the
+codes its uploads receive, OUTPUT a directory receiving output_<i>.npy (int8
+codes, one per download, in file order); const-fix ops whose `data` is empty
+read their bytes from the subgraph's reg_id_to_parameter_value["REG_<reg_id>"]
+at the tensor's ddr_addr; --compare DIR compares byte for byte with DIR's
+output_<i>.npy.
 
 With --compare OURS.npy the reference output is also compared with OURS.npy
 on the integer level (both divided by the output step 2^-fp and rounded);
@@ -256,6 +266,23 @@ def _attr_value(value_msg):
             return [bytes(e).decode("utf-8") for e in elems]
         if kind == "bytes_vec_value":
             return [bytes(e.get("value", _String(b""))) for e in elems]
+    if kind.startswith("map_string_2_"):
+        # map<string, X> entries: {key: "..." value: X}; bytes and vector
+        # values are wrapper messages with their payload in `value`.
+        out = {}
+        for entry in v.all("value"):
+            key = bytes(entry.get("key", _String(b""))).decode("utf-8")
+            item = entry.get("value")
+            if kind == "map_string_2_bytes_value":
+                item = bytes((item or Message()).get("value", _String(b"")))
+            elif kind == "map_string_2_string_value":
+                item = bytes(item or b"").decode("utf-8")
+            elif kind.endswith("_vec_value"):
+                item = list((item or Message()).all("value"))
+            else:
+                item = int(item)
+            out[key] = item
+        return out
     raise NotImplementedError("attribute kind %s" % kind)
 
 
@@ -397,9 +424,12 @@ def _windows(x, kh, kw, sh, sw, dh, dw, pads, out_hw, fill):
     need_w = (ow - 1) * sw + (kw - 1) * dw + 1
     extra_b = max(need_h - (h + top + bottom), 0)
     extra_r = max(need_w - (w + left + right), 0)
-    xp = np.full((n, h + top + bottom + extra_b, w + left + right + extra_r, c),
-                 fill, dtype=x.dtype)
-    xp[:, top:top + h, left:left + w, :] = x
+    if top == bottom == left == right == extra_b == extra_r == 0:
+        xp = x  # nothing to pad: no copy (the PFN pool reads 77 M values)
+    else:
+        xp = np.full((n, h + top + bottom + extra_b,
+                      w + left + right + extra_r, c), fill, dtype=x.dtype)
+        xp[:, top:top + h, left:left + w, :] = x
     for i in range(kh):
         for j in range(kw):
             yield i, j, xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh,
@@ -446,6 +476,23 @@ def apply_nonlinear(op, num, d, fp_out):
     return saturate(y)
 
 
+def _dot_nhwc(x, w):
+    """sum_c x[n, h, w, c] * w[o, c] exactly, as int64. Integer products and
+    sums below 2^24 (2^53) are exact in float32 (float64) whatever the
+    summation order, so BLAS computes them when the bound allows (much faster
+    than an int64 einsum), else int64 einsum."""
+    k = x.shape[-1]
+    bound = (int(np.abs(x).max(initial=0)) * int(np.abs(w).max(initial=0))
+             * max(k, 1))
+    if bound < (1 << 24):  # exact in float32 too, and twice as fast
+        y = np.matmul(x.astype(np.float32), w.astype(np.float32).T)
+        return y.astype(np.int64)
+    if bound < (1 << 53):
+        y = np.matmul(x.astype(np.float64), w.astype(np.float64).T)
+        return y.astype(np.int64)
+    return np.einsum("nhwc,oc->nhwo", x, w, dtype=np.int64)
+
+
 def run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     kw_, kh_ = _wh(op.attrs, "kernel", None)
     sw, sh = _wh(op.attrs, "stride", [1, 1])
@@ -464,14 +511,42 @@ def run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     if op.dims[3] != oc:
         raise ValueError("%s: output channels %d vs weights %d"
                          % (op.name, op.dims[3], oc))
-    acc = np.zeros((n, oh, ow, oc), dtype=np.int64)
+    if b is not None and b.shape != (oc,):
+        raise ValueError("%s: bias shape %s" % (op.name, b.shape))
+    # Blocks of output rows keep the int64 temporaries small (the PFN conv's
+    # output has 77 M elements); each block reads its own input rows.
+    left, right, top, bottom = pads
+    rows = max(1, (1 << 20) // max(1, n * ow * oc))
+    out = np.empty((n, oh, ow, oc), dtype=np.int64)
+    for r0 in range(0, oh, rows):
+        r1 = min(oh, r0 + rows)
+        start = r0 * sh - top  # first input row, padded rows negative
+        end = (r1 - 1) * sh + (kh - 1) * dh + 1 - top
+        lo, hi = min(max(0, start), h), min(max(0, end), h)
+        block = x[:, lo:hi]
+        pad_top = max(0, min(0, end) - start)
+        block_pads = [left, right, pad_top, (end - start) - (hi - lo) - pad_top]
+        out[:, r0:r1] = _conv2d_rows(op, block, w, b, block_pads,
+                                     (r1 - r0, ow), group,
+                                     (fp_in, fp_w, fp_b, fp_out))
+    return out
+
+
+def _conv2d_rows(op, x, w, b, pads, out_hw, group, fps):
+    """conv2d-fix on `x` (already cut to the rows of `out_hw`)."""
+    fp_in, fp_w, fp_b, fp_out = fps
+    kw, kh = _wh(op.attrs, "kernel", None)
+    sw, sh = _wh(op.attrs, "stride", [1, 1])
+    dw, dh = _wh(op.attrs, "dilation", [1, 1])
+    oc, _, _, icg = w.shape
+    oh, ow = out_hw
+    acc = np.zeros((x.shape[0], oh, ow, oc), dtype=np.int64)
     ocg = oc // group
     for i, j, view in _windows(x, kh, kw, sh, sw, dh, dw, pads, (oh, ow), 0):
         for g in range(group):
             xs = view[..., g * icg:(g + 1) * icg]
             ws = w[g * ocg:(g + 1) * ocg, i, j, :]  # [ocg, icg]
-            acc[..., g * ocg:(g + 1) * ocg] += np.einsum(
-                "nhwc,oc->nhwo", xs, ws, dtype=np.int64)
+            acc[..., g * ocg:(g + 1) * ocg] += _dot_nhwc(xs, ws)
     _check_range(acc, "accumulator")
     # value = (acc + b * 2^(fp_in + fp_w - fp_b)) / 2^(fp_in + fp_w - fp_out)
     shift_bias = fp_in + fp_w - fp_b
@@ -479,8 +554,6 @@ def run_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     k = max(0, -shift_bias)  # scale by 2^k so both terms are integers
     num = shift_left(acc, k)
     if b is not None:
-        if b.shape != (oc,):
-            raise ValueError("%s: bias shape %s" % (op.name, b.shape))
         num = num + shift_left(b, shift_bias + k)
     return apply_nonlinear(op, num, shift_cut + k, fp_out)
 
@@ -514,10 +587,13 @@ def run_depthwise(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
 
 
 def run_transposed_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
-    """Transposed convolution by its definition: input pixel (y, x) adds
-    x[y, x] * w[:, ky, kx, :] to full-output pixel (y*sh + ky*dh,
-    x*sw + kx*dw); pad [l, r, t, b] then crops the full output (XIR
-    transposed-conv2d, pad_mode FLOOR). Weights are [OC, kh, kw, IC]."""
+    """XIR's transposed-conv2d(-fix): a correlation of the stride-dilated
+    input, padded by kernel - 1 - pad on each side, with the [OC, kh, kw, IC]
+    weights as stored (Vitis-AI cpu_task transposed-conv2d-fix). That is the
+    textbook transposed convolution with the kernel rotated by 180 degrees:
+    input pixel (y, x) adds x[y, x] * w[:, kh-1-ky, kw-1-kx, :] to
+    full-output pixel (y*sh + ky*dh, x*sw + kx*dw), and pad [l, r, t, b]
+    then crops the full output (pad_mode FLOOR)."""
     kw_, kh_ = _wh(op.attrs, "kernel", None)
     sw, sh = _wh(op.attrs, "stride", [1, 1])
     dw, dh = _wh(op.attrs, "dilation", [1, 1])
@@ -536,8 +612,8 @@ def run_transposed_conv2d(op, x, w, b, fp_in, fp_w, fp_b, fp_out):
     for i in range(kh):
         for j in range(kw):
             full[:, i * dh:i * dh + (h - 1) * sh + 1:sh,
-                 j * dw:j * dw + (wd - 1) * sw + 1:sw, :] += np.einsum(
-                     "nhwc,oc->nhwo", x, w[:, i, j, :], dtype=np.int64)
+                 j * dw:j * dw + (wd - 1) * sw + 1:sw, :] += _dot_nhwc(
+                     x, w[:, kh - 1 - i, kw - 1 - j, :])
     acc = full[:, top:full_h - bottom, left:full_w - right, :]
     if acc.shape[1:3] != tuple(op.dims[1:3]):
         raise ValueError("%s: output tensor is %dx%d but the crops give %dx%d"
@@ -773,6 +849,71 @@ LAYER_KERNELS = {
     "transposed-conv2d-fix": lambda *a: run_transposed_conv2d(*a),
 }
 
+def run_fix_op(op, values, fixpos, n):
+    """One fixed-point compute op (conv-like, concat, pool, eltwise, pad,
+    upsample, hard-sigmoid, reshape) on the values of its producers."""
+    fp_out = op.fix_point
+
+    def fetch(op, name, required=True):
+        producer = op.arg(name, required)
+        if producer is None:
+            return None, None
+        return values[producer], fixpos[producer]
+
+    if op.type in LAYER_KERNELS:
+        x, fp_in = fetch(op, "input")
+        w, fp_w = fetch(op, "weights")
+        b, fp_b = fetch(op, "bias", required=False)
+        if (op.type == "conv2d-fix" and
+                op.attrs.get("bias_term", b is not None) != (b is not None)):
+            raise ValueError("%s: bias_term %s but %s bias arg"
+                             % (op.name, op.attrs.get("bias_term"),
+                                "a" if b is not None else "no"))
+        if w.ndim != 4:
+            raise ValueError("%s: weights %s" % (op.name, w.shape))
+        if b is None:
+            fp_b = fp_in + fp_w
+        out = LAYER_KERNELS[op.type](op, x, w, b, fp_in, fp_w, fp_b,
+                                     fp_out)
+    elif op.type == "concat-fix":
+        producers = op.args.get("input", [])
+        out = run_concat(op, [values[p] for p in producers],
+                         [fixpos[p] for p in producers], fp_out)
+    elif op.type == "pool-fix":
+        x, fp_in = fetch(op, "input")
+        out = run_pool(op, x, fp_in, fp_out)
+    elif op.type == "eltwise-fix":
+        producers = op.args.get("input", [])
+        if len(producers) < 2:
+            raise ValueError("%s: eltwise needs 2+ inputs" % op.name)
+        out = run_eltwise(op, [values[p] for p in producers],
+                          [fixpos[p] for p in producers], fp_out)
+    elif op.type == "pad-fix":
+        x, fp_in = fetch(op, "input")
+        if fp_in != fp_out:
+            raise NotImplementedError("%s: pad changes fix_point %d -> %d"
+                                      % (op.name, fp_in, fp_out))
+        out = run_pad(op, x)
+    elif op.type == "upsample-fix":
+        x, fp_in = fetch(op, "input")
+        if fp_in != fp_out:
+            raise NotImplementedError("%s: upsample changes fix_point "
+                                      "%d -> %d" % (op.name, fp_in, fp_out))
+        out = run_upsample(op, x)
+    elif op.type == "hard-sigmoid-fix":
+        x, fp_in = fetch(op, "input")
+        out = run_hard_sigmoid(op, x, fp_in, fp_out)
+    elif op.type == "reshape-fix":
+        x, fp_in = fetch(op, "input")
+        if fp_in != fp_out:
+            raise NotImplementedError("%s: reshape changes fix_point "
+                                      "%d -> %d" % (op.name, fp_in, fp_out))
+        out = x.reshape(_batched_shape(op, n))
+    else:
+        raise NotImplementedError("op type %s (%s)" % (op.type, op.name))
+    return out
+
+
 def execute(graph, inputs):
     ops = [Op(node) for node in graph.all("op_node")]
     order = topological_order(ops)
@@ -840,57 +981,8 @@ def execute(graph, inputs):
                 raise ValueError("%s: %d bytes for shape %s"
                                  % (op.name, arr.size, shape))
             out = arr.reshape(shape).astype(np.int64)
-        elif op.type in LAYER_KERNELS:
-            x, fp_in = fetch(op, "input")
-            w, fp_w = fetch(op, "weights")
-            b, fp_b = fetch(op, "bias", required=False)
-            if (op.type == "conv2d-fix" and
-                    op.attrs.get("bias_term", b is not None) != (b is not None)):
-                raise ValueError("%s: bias_term %s but %s bias arg"
-                                 % (op.name, op.attrs.get("bias_term"),
-                                    "a" if b is not None else "no"))
-            if w.ndim != 4:
-                raise ValueError("%s: weights %s" % (op.name, w.shape))
-            if b is None:
-                fp_b = fp_in + fp_w
-            out = LAYER_KERNELS[op.type](op, x, w, b, fp_in, fp_w, fp_b,
-                                         fp_out)
-        elif op.type == "concat-fix":
-            producers = op.args.get("input", [])
-            out = run_concat(op, [values[p] for p in producers],
-                             [fixpos[p] for p in producers], fp_out)
-        elif op.type == "pool-fix":
-            x, fp_in = fetch(op, "input")
-            out = run_pool(op, x, fp_in, fp_out)
-        elif op.type == "eltwise-fix":
-            producers = op.args.get("input", [])
-            if len(producers) < 2:
-                raise ValueError("%s: eltwise needs 2+ inputs" % op.name)
-            out = run_eltwise(op, [values[p] for p in producers],
-                              [fixpos[p] for p in producers], fp_out)
-        elif op.type == "pad-fix":
-            x, fp_in = fetch(op, "input")
-            if fp_in != fp_out:
-                raise NotImplementedError("%s: pad changes fix_point %d -> %d"
-                                          % (op.name, fp_in, fp_out))
-            out = run_pad(op, x)
-        elif op.type == "upsample-fix":
-            x, fp_in = fetch(op, "input")
-            if fp_in != fp_out:
-                raise NotImplementedError("%s: upsample changes fix_point "
-                                          "%d -> %d" % (op.name, fp_in, fp_out))
-            out = run_upsample(op, x)
-        elif op.type == "hard-sigmoid-fix":
-            x, fp_in = fetch(op, "input")
-            out = run_hard_sigmoid(op, x, fp_in, fp_out)
-        elif op.type == "reshape-fix":
-            x, fp_in = fetch(op, "input")
-            if fp_in != fp_out:
-                raise NotImplementedError("%s: reshape changes fix_point "
-                                          "%d -> %d" % (op.name, fp_in, fp_out))
-            out = x.reshape(_batched_shape(op, n))
         else:
-            raise NotImplementedError("op type %s (%s)" % (op.type, op.name))
+            out = run_fix_op(op, values, fixpos, n)
         if op.type != "const-fix":
             expected = _batched_shape(op, n)
             if list(out.shape) != expected:
@@ -917,6 +1009,189 @@ def execute(graph, inputs):
                                   % (ret.name, ret.type))
     out_fp = fixpos[ret.arg("input")]
     return values[ret.name].astype(np.float32), out_fp, counts
+
+# ---------------------------------------------------------------------------
+# compiled files: one DPU subgraph of vai_c_xir's output
+# ---------------------------------------------------------------------------
+
+
+def _leaf_op_names(subgraph):
+    names = [bytes(n).decode("utf-8") for n in subgraph.all("op_name")]
+    for child in subgraph.all("subg_child"):
+        names.extend(_leaf_op_names(child))
+    return names
+
+
+def find_root_child(graph, name):
+    root = graph.get("subg_root")
+    if root is None:
+        raise ValueError("the xmodel has no subgraph tree")
+    children = root.all("subg_child")
+    for child in children:
+        if bytes(child.get("subgraph_name")).decode("utf-8") == name:
+            return child
+    raise ValueError("no child subgraph %s of the root; there are: %s" % (
+        name, ", ".join(bytes(c.get("subgraph_name")).decode("utf-8")
+                        for c in children)))
+
+
+def compiled_const(op, params):
+    """A const-fix of a compiled file: its `data`, or when that is empty
+    (xcompiler moves it) the bytes at the tensor's ddr_addr in the DPU
+    subgraph's reg_id_to_parameter_value["REG_<reg_id>"]; XIR layout."""
+    shape = [int(d) for d in op.attrs.get("shape", op.dims)]
+    count = int(np.prod(shape))
+    raw = op.attrs.get("data", b"")
+    if not raw:
+        reg = "REG_%d" % op.tensor_attrs["reg_id"]
+        addr = op.tensor_attrs["ddr_addr"]
+        if reg not in params:
+            raise ValueError("%s: no parameter value for %s" % (op.name, reg))
+        blob = params[reg]
+        if addr < 0 or addr + count > len(blob):
+            raise ValueError("%s: [%d, %d) outside %s (%d bytes)"
+                             % (op.name, addr, addr + count, reg, len(blob)))
+        raw = blob[addr:addr + count]
+    arr = np.frombuffer(raw, dtype=np.int8)
+    if arr.size != count:
+        raise ValueError("%s: %d bytes for shape %s" % (op.name, arr.size,
+                                                        shape))
+    return arr.reshape(shape).astype(np.int64)
+
+
+# Attributes the kernels do not read (placement, bookkeeping, the output
+# channel counts the weights give) and XIR's defaults of those they do: two
+# op graphs equal after this normalization compute the same.
+_NOT_SEMANTIC = {"device", "workload", "workload_on_arch", "in_dim", "out_dim",
+                 "bias_term", "data"}
+_DEFAULTS = {"stride": [1, 1], "dilation": [1, 1], "pad": [0, 0, 0, 0],
+             "pad_mode": "FLOOR", "group": 1, "nonlinear": "NONE",
+             "hsigmoid_in": -128, "shift_hsigmoid": -128,
+             "shift_hswish": -128}
+
+
+def subgraph_signature(graph, name):
+    """A digest of what execute_subgraph computes for `name`: per output,
+    a hash over the ops it depends on -- type, normalized attributes, dims,
+    fix attributes, const values (read from this file's parameters) and
+    producers' hashes; uploads by their position. Two builds of a model
+    whose DPU subgraphs differ only in op order, addresses and bookkeeping
+    (pointpillars 3.0 and 2.5) have equal signatures."""
+    import hashlib
+    child = find_root_child(graph, name)
+    members = set(_leaf_op_names(child))
+    params = _attr_map(child, "subg_attr").get("reg_id_to_parameter_value",
+                                               {})
+    ops = [op for op in topological_order([Op(n) for n in
+                                           graph.all("op_node")])
+           if op.name in members]
+    uploads = [op.name for op in ops if op.type == "upload"]
+    hashes = {}
+    for op in ops:  # producers first
+        attrs = dict(_DEFAULTS)
+        attrs.update((k, v) for k, v in op.attrs.items()
+                     if k not in _NOT_SEMANTIC)
+        fix = {k: op.tensor_attrs.get(k) for k in
+               ("fix_point", "bit_width", "if_signed", "round_mode")}
+        args = [(k, [hashes.get(p, p) for p in ps])
+                for k, ps in sorted(op.args.items())]
+        if op.type == "upload":
+            args = uploads.index(op.name)
+        digest = hashlib.sha256(repr((op.type, sorted(attrs.items()), args,
+                                      op.dims, sorted(fix.items())))
+                                .encode())
+        if op.type == "const-fix":
+            digest.update(compiled_const(op, params).astype(np.int8)
+                          .tobytes())
+        hashes[op.name] = digest.hexdigest()
+    return tuple(hashes[op.name] for op in ops if op.type == "download")
+
+
+def execute_subgraph(graph, name, inputs):
+    """Runs the root child `name` of a compiled graph: its uploads take
+    `inputs` (int8 codes, in file order of the uploads), its downloads give
+    the outputs (in file order). Returns [(download name, codes, fix_point)]
+    and the op counts."""
+    child = find_root_child(graph, name)
+    members = set(_leaf_op_names(child))
+    params = _attr_map(child, "subg_attr").get("reg_id_to_parameter_value",
+                                               {})
+    ops = [Op(node) for node in graph.all("op_node")]
+    order = [op for op in topological_order(ops) if op.name in members]
+    uploads = [op for op in order if op.type == "upload"]
+    if len(uploads) != len(inputs):
+        raise ValueError("subgraph %s has %d uploads, got %d inputs"
+                         % (name, len(uploads), len(inputs)))
+    feed = dict(zip((op.name for op in uploads), inputs))
+    values, fixpos, counts, outputs = {}, {}, collections.Counter(), []
+    for op in order:
+        counts[op.type] += 1
+        if op.type == "upload":
+            x = np.asarray(feed[op.name])
+            if x.dtype != np.int8 or list(x.shape) != op.dims:
+                raise ValueError("%s: input %s %s, expected int8 %s"
+                                 % (op.name, x.dtype, list(x.shape), op.dims))
+            values[op.name] = x.astype(np.int64)
+            fixpos[op.name] = op.fix_point
+            continue
+        for producers in op.args.values():
+            for p in producers:
+                if p not in members:
+                    raise ValueError("%s reads %s from outside the subgraph "
+                                     "without an upload" % (op.name, p))
+        if op.type == "download":
+            producer = op.arg("input")
+            values[op.name], fixpos[op.name] = values[producer], \
+                fixpos[producer]
+            outputs.append((op.name, values[op.name], fixpos[op.name]))
+            continue
+        op.check_int8()
+        if op.type == "const-fix":
+            out = compiled_const(op, params)
+        else:
+            out = run_fix_op(op, values, fixpos, 1)
+            if list(out.shape) != op.dims:
+                raise ValueError("%s: computed shape %s, tensor says %s"
+                                 % (op.name, list(out.shape), op.dims))
+        values[op.name] = out
+        fixpos[op.name] = op.fix_point
+    return outputs, counts
+
+
+def main_subgraph(args):
+    """--subgraph: INPUT is a comma-separated list of int8 .npy codes and
+    OUTPUT a directory receiving output_<i>.npy (int8 codes)."""
+    graph = decode_xmodel(args.model, args.protoc, args.proto_dir)
+    inputs = [np.load(p) for p in args.input.split(",")]
+    outputs, counts = execute_subgraph(graph, args.subgraph, inputs)
+    print("reference executed %d ops of %s: %s" % (
+        sum(counts.values()), args.subgraph,
+        ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+    os.makedirs(args.output, exist_ok=True)
+    ok, compared = True, 0
+    for i, (name, codes, fp) in enumerate(outputs):
+        ref = np.clip(codes, INT8_MIN, INT8_MAX).astype(np.int8)
+        np.save(os.path.join(args.output, "output_%d.npy" % i), ref)
+        print("output %d %s %s fix_point=%d" % (i, name, list(ref.shape), fp))
+        if not args.compare:
+            continue
+        ours = np.load(os.path.join(args.compare, "output_%d.npy" % i))
+        if ours.dtype != np.int8 or ours.shape != ref.shape:
+            print("  ours is %s %s, the reference int8 %s"
+                  % (ours.dtype, list(ours.shape), list(ref.shape)))
+            ok = False
+            continue
+        bad = int((ours != ref).sum())
+        compared += ref.size
+        print("  compared %d bytes: %d differ" % (ref.size, bad))
+        for idx in list(zip(*np.nonzero(ours != ref)))[:5]:
+            print("    at %s: ours %d, reference %d"
+                  % (list(map(int, idx)), int(ours[idx]), int(ref[idx])))
+        ok &= bad == 0
+    if args.compare:
+        print("compared %d output bytes in all: %s"
+              % (compared, "identical" if ok else "MISMATCH"))
+    return 0 if ok else 1
 
 
 def compare(ours_path, ref, fp):
@@ -963,7 +1238,14 @@ def main(argv=None):
     parser.add_argument("--compare", metavar="OURS.npy",
                         help="compare OURS.npy with the reference output on "
                              "the integer level; exit 1 on any mismatch")
+    parser.add_argument("--subgraph", metavar="NAME",
+                        help="run only this DPU subgraph of a compiled "
+                             "xmodel: INPUT is a comma-separated list of "
+                             "int8 .npy codes, OUTPUT a directory for "
+                             "output_<i>.npy, --compare a directory of ours")
     args = parser.parse_args(argv)
+    if args.subgraph:
+        return main_subgraph(args)
 
     graph = decode_xmodel(args.model, args.protoc, args.proto_dir)
     inputs = np.load(args.input)

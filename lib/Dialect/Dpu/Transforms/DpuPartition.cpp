@@ -55,6 +55,16 @@ static LogicalResult lowerToEngine(OpBuilder &b, Operation *op,
                        b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb))
                 .getResult();
           })
+          .Case([&](quant::Conv2DTransposeOp c) {
+            auto [sc, sb] = shifts(c.getInput(), c.getWeights(), c.getBias(),
+                                   c.getOutput());
+            return ConvTransposeOp::create(
+                       b, loc, c.getType(), v(c.getInput()), v(c.getWeights()),
+                       v(c.getBias()), c.getStridesAttr(), c.getDilationsAttr(),
+                       c.getPadAttr(), c.getNonlinearAttr(),
+                       b.getSI32IntegerAttr(sc), b.getSI32IntegerAttr(sb))
+                .getResult();
+          })
           .Case([&](quant::DepthwiseConv2DOp c) {
             auto [sc, sb] = shifts(c.getInput(), c.getWeights(), c.getBias(),
                                    c.getOutput());
