@@ -246,6 +246,7 @@ bool graphDefOptions(MLIRContext *context, StringRef fileName,
 void registerAllTranslations() {
   registerXModelViewTranslations();
   registerIsaTranslations();
+  registerSimulatorTranslations();
   TranslateToMLIRRegistration importGraphDefTranslation(
       "import-graphdef", "TF1 frozen GraphDef (.pb binary, .pbtxt text) to tfg",
       [](llvm::SourceMgr &sourceMgr,

@@ -9,6 +9,9 @@ namespace vai {
 /// interpret-fixed with mlir-translate's registry.
 void registerAllTranslations();
 
+/// Registers simulate-xmodel (lib/Driver/SimulatorTranslations.cpp).
+void registerSimulatorTranslations();
+
 } // namespace vai
 
 #endif // VAI_DRIVER_TRANSLATIONS_H

@@ -1,0 +1,513 @@
+//===- DpuSimulator.cpp - instruction-level DPU simulator -----------------===//
+//
+// Semantics follow ../shared/ISA1.md: LOAD/SAVE §4.1-4.2, the tile layout of
+// §3.3, CONVINIT/CONV §4.3-4.4, ALUINIT/ALU §4.5, END §4.6, the arithmetic of
+// §5, and the ELEWINIT/ELEW hypothesis of §4.7. Counts, sizes and strides are
+// encoded as value - 1 (§2), which `plus1` undoes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "vai/Simulator/DpuSimulator.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/Twine.h"
+#include <algorithm>
+#include <cstring>
+
+using namespace vai;
+using namespace vai::dpusim;
+using vai::dpu::isa::InstrDesc;
+namespace isa = vai::dpu::isa;
+
+bool MachineModel::fromTarget(const Target &target, MachineModel &model,
+                              std::string &error) {
+  model = MachineModel();
+  model.banksPerGroup = target.pixelParallel;
+  model.imageGroups = target.imageBankGroups;
+  model.lineBytes = target.imageBankWidth;
+  model.depth = target.imageBankDepth;
+  model.outputLanes = target.weightBanks;
+  model.aluRows = target.aluPixelParallel;
+  if (model.banksPerGroup <= 0 || model.imageGroups <= 0 ||
+      model.lineBytes <= 0 || model.depth <= 0 || model.outputLanes <= 0) {
+    error = "target " + target.name + " has no image or weight banks";
+    return false;
+  }
+  if (target.weightBankWidth != model.lineBytes ||
+      target.weightBankDepth != model.depth ||
+      target.biasBankWidth != model.lineBytes ||
+      target.biasBankDepth != model.depth) {
+    error = "target " + target.name +
+            ": the simulator needs image, weight and bias banks of one line "
+            "width and depth";
+    return false;
+  }
+  int next = model.banksPerGroup * model.imageGroups;
+  model.weightBankBase = next;
+  next += model.outputLanes;
+  if (target.aluWeightBankWidth > 0)
+    model.aluWeightBank = next++;
+  model.biasBank = next++;
+  model.numBanks = next;
+  return true;
+}
+
+namespace {
+
+int64_t plus1(uint32_t v) { return int64_t(v) + 1; }
+
+/// Field values of one decoded instruction, looked up by the field names of
+/// the ISA's table.
+class Fields {
+public:
+  Fields(const InstrDesc &desc, llvm::ArrayRef<uint32_t> words)
+      : desc(desc), words(words) {}
+
+  uint32_t operator()(llvm::StringRef name) const {
+    const auto &index = indexOf(desc);
+    auto it = index.find(name);
+    if (it == index.end())
+      return 0; // a field this ISA's instruction lacks reads as 0
+    const auto &f = desc.fields[it->second];
+    return (words[f.word] & f.mask()) >> f.lo;
+  }
+
+private:
+  static const llvm::StringMap<unsigned> &indexOf(const InstrDesc &desc) {
+    static std::map<const InstrDesc *, llvm::StringMap<unsigned>> cache;
+    auto [it, inserted] = cache.try_emplace(&desc);
+    if (inserted)
+      for (unsigned i = 0; i < desc.fields.size(); ++i)
+        it->second[desc.fields[i].name] = i;
+    return it->second;
+  }
+
+  const InstrDesc &desc;
+  llvm::ArrayRef<uint32_t> words;
+};
+
+/// How a tile's rows sit in a bank group (ISA1.md §3.3): row r of the tile
+/// is in bank group + (b0 + (s0 + r) / S) mod banksPerGroup, at line
+/// A[block] + ((s0 + r) mod S) * Rl + x * P + g, wrapping at the bank depth.
+struct TileLayout {
+  int groupBase = 0, b0 = 0;
+  int64_t rowsPerBank = 1, slot0 = 0, slotStride = 1, pixelStride = 1;
+  std::array<int64_t, 4> base = {0, 0, 0, 0};
+};
+
+} // namespace
+
+/// Per-layer CONV state latched by CONVINIT.
+struct Simulator::ConvState {
+  bool valid = false;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, rows = 1;
+  int64_t inPixel = 1, inSlot = 1, inSlot0 = 0;
+  int64_t outPixel = 1, outSlot = 1, outRowsPerBank = 1, outSlot0 = 0;
+  int shiftCut = 0, shiftBias = 0, actType = 0;
+};
+
+/// Per-layer ALU state latched by ALUINIT.
+struct Simulator::AluState {
+  bool valid = false;
+  int mode = 0;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, width = 1, groups = 1;
+  int64_t channelOffset = 0;
+  int64_t inPixel = 1, inSlot = 1, inSlot0 = 0;
+  int64_t outPixel = 1, outSlot = 1, outRowsPerBank = 1, outSlot0 = 0;
+  int shiftCut = 0, shiftBias = 0, actType = 0;
+};
+
+Simulator::Simulator(const MachineModel &model, dpu::isa::Isa isaKind)
+    : model(model), isaKind(isaKind),
+      banks(size_t(model.numBanks) * model.depth * model.lineBytes, 0) {}
+
+int8_t *Simulator::line(int bank, int64_t line) {
+  int64_t wrapped = ((line % model.depth) + model.depth) % model.depth;
+  return banks.data() +
+         (size_t(bank) * model.depth + size_t(wrapped)) * model.lineBytes;
+}
+
+namespace {
+/// One instruction's context for error messages.
+struct Where {
+  size_t offset;
+  llvm::StringRef mnemonic;
+  std::string &error;
+
+  bool fail(const llvm::Twine &why) const {
+    error = ("byte offset " + llvm::Twine(offset) + " (" + mnemonic.upper() +
+             "): " + why)
+                .str();
+    return false;
+  }
+};
+
+/// The int8 dot product of two int16-widened vectors. Chunks of 2^16
+/// products cannot overflow an int32 (|a * b| <= 2^14), and int32 sums of
+/// int16 products are what compilers vectorize (pmaddwd).
+int64_t dot(const int16_t *__restrict a, const int16_t *__restrict b,
+            int64_t n) {
+  int64_t total = 0;
+  for (int64_t start = 0; start < n; start += 65536) {
+    int64_t end = std::min<int64_t>(n, start + 65536);
+    int32_t acc = 0;
+    for (int64_t i = start; i < end; ++i)
+      acc += int32_t(a[i]) * int32_t(b[i]);
+    total += acc;
+  }
+  return total;
+}
+
+/// Rounds (2 * acc + bias * 2^shiftBias) / 2^(shiftCut + 1) half up: the
+/// CONV output arithmetic of ISA1.md §5, where shiftBias already holds the
+/// hardware's +1.
+int8_t requantizeConv(int64_t acc, int64_t bias, int shiftCut, int shiftBias,
+                      int actType) {
+  int64_t v =
+      2 * acc + bias * (int64_t(1) << shiftBias) + (int64_t(1) << shiftCut);
+  int64_t y = v >> (shiftCut + 1); // arithmetic shift: floor
+  if (actType == 1)
+    y = std::max<int64_t>(y, 0);
+  return int8_t(std::clamp<int64_t>(y, -128, 127));
+}
+} // namespace
+
+bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
+                    std::string &error) {
+  if (isaKind != isa::Isa::Isa1) {
+    error = "the simulator executes DPUCZDX8G ISA1 code only; " +
+            isa::getIsaName(isaKind).str() +
+            " code can be disassembled but not run";
+    return false;
+  }
+  const int lineBytes = model.lineBytes;
+  const int banksPerGroup = model.banksPerGroup;
+  ConvState conv;
+  AluState alu;
+  bool ended = false, ok = true;
+
+  // The DDR bytes [addr, addr + size) of register `reg`, or null.
+  auto ddrSpan = [&](const Where &at, uint32_t reg, int64_t addr,
+                     int64_t size) -> uint8_t * {
+    auto it = ddr.find(int(reg));
+    if (it == ddr.end()) {
+      at.fail("register " + llvm::Twine(reg) + " has no DDR region");
+      return nullptr;
+    }
+    if (addr < 0 || addr + size > int64_t(it->second.size())) {
+      at.fail("DDR access [" + llvm::Twine(addr) + ", " +
+              llvm::Twine(addr + size) + ") outside register " +
+              llvm::Twine(reg) + " of " + llvm::Twine(it->second.size()) +
+              " bytes");
+      return nullptr;
+    }
+    return it->second.data() + addr;
+  };
+  auto checkBank = [&](const Where &at, int64_t bank) {
+    if (bank < 0 || bank >= model.numBanks)
+      return at.fail("bank " + llvm::Twine(bank) + " does not exist (" +
+                     llvm::Twine(model.numBanks) + " banks)");
+    return true;
+  };
+  // Byte `b` of a pixel stored from line `first` on: consecutive bytes fill
+  // consecutive lines (ISA1.md §4.1).
+  auto pixelByte = [&](int bank, int64_t first, int64_t b) -> int8_t & {
+    return line(bank, first + b / lineBytes)[b % lineBytes];
+  };
+  // Line of row r, pixel x, channel group g of a tile (ISA1.md §3.3).
+  auto tileLine = [&](const TileLayout &t, int64_t r, int64_t x, int64_t g,
+                      int &bank) {
+    int64_t p = t.slot0 + r;
+    int64_t brel = t.b0 + p / t.rowsPerBank;
+    bank = t.groupBase + int(brel % banksPerGroup);
+    int64_t block = brel / banksPerGroup;
+    int64_t slot = p % t.rowsPerBank;
+    return t.base[std::min<int64_t>(block, 3)] + slot * t.slotStride +
+           x * t.pixelStride + g;
+  };
+  auto splitBank = [&](uint32_t bankId, TileLayout &t) {
+    t.groupBase = int(bankId) / banksPerGroup * banksPerGroup;
+    t.b0 = int(bankId) % banksPerGroup;
+  };
+
+  // The input and output tiles of a CONV or ALU: the instruction's banks
+  // and addresses with the layer state latched by its INIT.
+  auto inputTile = [&](const Fields &f, const auto &state) {
+    TileLayout t;
+    splitBank(f("bank_id_in"), t);
+    t.rowsPerBank = state.sh;
+    t.slot0 = state.inSlot0;
+    t.slotStride = state.inSlot;
+    t.pixelStride = state.inPixel;
+    t.base = {f("bank_addr_in"), f("bank_addr_in_1"), f("bank_addr_in_2"),
+              f("bank_addr_in_3")};
+    return t;
+  };
+  auto outputTile = [&](const Fields &f, const auto &state) {
+    TileLayout t;
+    splitBank(f("bank_id_out"), t);
+    t.rowsPerBank = state.outRowsPerBank;
+    t.slot0 = state.outSlot0;
+    t.slotStride = state.outSlot;
+    t.pixelStride = state.outPixel;
+    t.base = {f("bank_addr_out"), 0, 0, 0};
+    return t;
+  };
+
+  // Scratch buffers reused across CONVs.
+  std::vector<int16_t> window, weights;
+  std::vector<int64_t> bias;
+
+  auto step = [&](size_t offset, const InstrDesc &desc,
+                  llvm::ArrayRef<uint32_t> words) {
+    if (!ok || ended)
+      return;
+    Where at{offset, desc.mnemonic, error};
+    Fields f(desc, words);
+    ++stats.executed[desc.mnemonic.str()];
+    llvm::StringRef m = desc.mnemonic;
+
+    if (m == "load" || m == "save") {
+      bool isLoad = m == "load";
+      int bank = int(f("bank_id"));
+      if (!checkBank(at, bank)) {
+        ok = false;
+        return;
+      }
+      int64_t pixels = plus1(f("length")), bytes = plus1(f("channel"));
+      // LOAD: jump_write = line stride, jump_read = DDR stride; SAVE the
+      // other way round.
+      int64_t lineStride = plus1(isLoad ? f("jump_write") : f("jump_read"));
+      int64_t ddrStride = plus1(isLoad ? f("jump_read") : f("jump_write"));
+      int64_t addr = f("ddr_addr"), first = f("bank_addr");
+      uint8_t *mem =
+          ddrSpan(at, f("reg_id"), addr, (pixels - 1) * ddrStride + bytes);
+      if (!mem) {
+        ok = false;
+        return;
+      }
+      if (isLoad) {
+        for (const char *name : {"pad_start", "pad_end", "broadcast",
+                                 "mode_avg", "const_value", "pad_idx"})
+          if (f(name))
+            ++stats.unverified[("load " + llvm::Twine(name)).str()];
+      } else if (f("const_en")) {
+        ++stats.unverified["save const_en"];
+      }
+      for (int64_t i = 0; i < pixels; ++i)
+        for (int64_t b = 0; b < bytes; ++b) {
+          int8_t &cell = pixelByte(bank, first + i * lineStride, b);
+          uint8_t &byte = mem[i * ddrStride + b];
+          if (isLoad)
+            cell = int8_t(byte);
+          else
+            byte = uint8_t(cell);
+        }
+      if (!isLoad)
+        stats.outputBytes += pixels * bytes;
+      return;
+    }
+
+    if (m == "convinit") {
+      conv.valid = true;
+      conv.kh = plus1(f("kernel_h"));
+      conv.kw = plus1(f("kernel_w"));
+      conv.sh = plus1(f("stride_h"));
+      conv.sw = plus1(f("stride_w"));
+      conv.rows = plus1(f("valid_pixel_parallel"));
+      conv.inPixel = plus1(f("jump_read"));
+      conv.inSlot = plus1(f("jump_read_endl"));
+      conv.inSlot0 = f("stride_offset_in");
+      conv.outPixel = plus1(f("jump_write"));
+      conv.outSlot = plus1(f("jump_write_endl"));
+      conv.outRowsPerBank = plus1(f("stride_out"));
+      conv.outSlot0 = f("stride_offset_out");
+      conv.shiftCut = int(f("shift_cut"));
+      conv.shiftBias = int(f("shift_bias"));
+      conv.actType = int(f("act_type"));
+      if (conv.actType > 1)
+        ++stats.unverified[("convinit act_type " + llvm::Twine(conv.actType))
+                               .str()];
+      return;
+    }
+
+    if (m == "conv") {
+      if (!conv.valid) {
+        ok = at.fail("CONV before any CONVINIT");
+        return;
+      }
+      int64_t width = plus1(f("length")), groups = plus1(f("channel_group"));
+      int64_t unused = f("channel_offset");
+      int64_t padTop = f("pad_top"), padLeft = f("pad_left");
+      int64_t lastRow = (conv.rows - 1) * conv.sh + f("pad_bottom");
+      int64_t lastCol = (width - 1) * conv.sw + f("pad_right");
+      TileLayout in = inputTile(f, conv), out = outputTile(f, conv);
+      if (!checkBank(at, in.groupBase) || !checkBank(at, out.groupBase)) {
+        ok = false;
+        return;
+      }
+      // Lanes read per channel group: all but the last group's unused ones.
+      int64_t taps = conv.kh * conv.kw, k = taps * groups * lineBytes;
+      int lanes = model.outputLanes;
+      weights.assign(size_t(lanes * k), 0);
+      int64_t wBase = f("bank_addr_weights");
+      for (int lane = 0; lane < lanes; ++lane)
+        for (int64_t tap = 0; tap < taps; ++tap)
+          for (int64_t g = 0; g < groups; ++g) {
+            const int8_t *src =
+                line(model.weightBankBase + lane, wBase + tap * groups + g);
+            int64_t valid = g == groups - 1 ? lineBytes - unused : lineBytes;
+            int16_t *dst =
+                &weights[size_t(lane * k + (tap * groups + g) * lineBytes)];
+            for (int64_t c = 0; c < valid; ++c)
+              dst[c] = src[c];
+          }
+      const int8_t *biasLine = line(model.biasBank, f("bank_addr_bias"));
+      window.assign(size_t(k), 0);
+      for (int64_t j = 0; j < conv.rows; ++j)
+        for (int64_t x = 0; x < width; ++x) {
+          std::fill(window.begin(), window.end(), 0);
+          for (int64_t ky = 0; ky < conv.kh; ++ky) {
+            int64_t t = j * conv.sh + ky;
+            if (t < padTop || t > lastRow)
+              continue;
+            for (int64_t kx = 0; kx < conv.kw; ++kx) {
+              int64_t u = x * conv.sw + kx;
+              if (u < padLeft || u > lastCol)
+                continue;
+              for (int64_t g = 0; g < groups; ++g) {
+                int bank;
+                int64_t l = tileLine(in, t, u, g, bank);
+                const int8_t *src = line(bank, l);
+                int16_t *dst = &window[size_t(
+                    ((ky * conv.kw + kx) * groups + g) * lineBytes)];
+                for (int c = 0; c < lineBytes; ++c)
+                  dst[c] = src[c];
+              }
+            }
+          }
+          int bank;
+          int64_t l = tileLine(out, j, x, 0, bank);
+          int8_t *dst = line(bank, l);
+          for (int lane = 0; lane < lanes && lane < lineBytes; ++lane) {
+            int64_t acc = dot(window.data(), &weights[size_t(lane * k)], k);
+            dst[lane] = requantizeConv(acc, biasLine[lane], conv.shiftCut,
+                                       conv.shiftBias, conv.actType);
+          }
+        }
+      return;
+    }
+
+    if (m == "aluinit") {
+      alu.valid = true;
+      alu.mode = int(f("exec_mode"));
+      alu.kh = plus1(f("kernel_h"));
+      alu.kw = plus1(f("kernel_w"));
+      alu.sh = plus1(f("stride_h"));
+      alu.sw = plus1(f("stride_w"));
+      alu.width = plus1(f("length"));
+      alu.groups = plus1(f("channel_group"));
+      alu.channelOffset = f("channel_offset");
+      alu.inPixel = plus1(f("jump_read"));
+      alu.inSlot = plus1(f("jump_read_endl"));
+      alu.inSlot0 = f("stride_offset_in");
+      alu.outPixel = plus1(f("jump_write"));
+      alu.outSlot = plus1(f("jump_write_endl"));
+      alu.outRowsPerBank = plus1(f("stride_out"));
+      alu.outSlot0 = f("stride_offset_out");
+      alu.shiftCut = int(f("shift_cut"));
+      alu.shiftBias = int(f("shift_bias"));
+      alu.actType = int(f("act_type"));
+      return;
+    }
+
+    if (m == "alu") {
+      if (!alu.valid) {
+        ok = at.fail("ALU before any ALUINIT");
+        return;
+      }
+      // Established: 3 = max pool, 7 = hard sigmoid (ISA1.md §4.5).
+      if (alu.mode != 3 && alu.mode != 7) {
+        ok = at.fail("ALU exec_mode " + llvm::Twine(alu.mode) +
+                     " is not simulated (only max pool 3 and hard sigmoid 7 "
+                     "are known)");
+        return;
+      }
+      int64_t rows = plus1(f("valid_pixel_parallel"));
+      int64_t padTop = f("pad_top"), padLeft = f("pad_left");
+      int64_t lastRow = (rows - 1) * alu.sh + f("pad_bottom");
+      int64_t lastCol = (alu.width - 1) * alu.sw + f("pad_right");
+      TileLayout in = inputTile(f, alu), out = outputTile(f, alu);
+      if (!checkBank(at, in.groupBase) || !checkBank(at, out.groupBase)) {
+        ok = false;
+        return;
+      }
+      for (int64_t j = 0; j < rows; ++j)
+        for (int64_t x = 0; x < alu.width; ++x)
+          for (int64_t g = 0; g < alu.groups; ++g) {
+            int outBank;
+            int64_t l = tileLine(out, j, x, g, outBank);
+            int8_t *dst = line(outBank, l);
+            if (alu.mode == 7) {
+              // The window is the pixel itself (hard sigmoid is 1x1).
+              int bank;
+              int64_t il = tileLine(in, j * alu.sh, x * alu.sw, g, bank);
+              const int8_t *src = line(bank, il);
+              // relu6(x + 3) * 2731 at input position shift_bias (the
+              // upper clip is XIR hard-sigmoid's; ISA1.md's samples saturate
+              // before reaching it).
+              int64_t three = int64_t(3) << alu.shiftBias;
+              for (int c = 0; c < lineBytes; ++c) {
+                int64_t v =
+                    std::clamp<int64_t>(src[c] + three, 0, 2 * three) * 2731;
+                int64_t y = alu.shiftCut > 0
+                                ? (v + (int64_t(1) << (alu.shiftCut - 1))) >>
+                                      alu.shiftCut
+                                : v;
+                dst[c] = int8_t(std::min<int64_t>(y, 127));
+              }
+              continue;
+            }
+            int8_t best[64];
+            bool any = false;
+            for (int64_t ky = 0; ky < alu.kh; ++ky) {
+              int64_t t = j * alu.sh + ky;
+              if (t < padTop || t > lastRow)
+                continue;
+              for (int64_t kx = 0; kx < alu.kw; ++kx) {
+                int64_t u = x * alu.sw + kx;
+                if (u < padLeft || u > lastCol)
+                  continue;
+                int bank;
+                int64_t il = tileLine(in, t, u, g, bank);
+                const int8_t *src = line(bank, il);
+                for (int c = 0; c < lineBytes; ++c)
+                  best[c] = any ? std::max(best[c], src[c]) : src[c];
+                any = true;
+              }
+            }
+            for (int c = 0; c < lineBytes; ++c)
+              dst[c] = any ? best[c] : int8_t(-128);
+          }
+      return;
+    }
+
+    if (m == "end") {
+      ended = true;
+      return;
+    }
+
+    ok = at.fail("instruction " + m.upper() +
+                 " is not simulated: its semantics are unknown on this target "
+                 "(ISA1.md §4.7)");
+  };
+
+  if (!isa::scanCode(code, isaKind, step, error))
+    return false;
+  if (!ok)
+    return false;
+  if (!ended) {
+    error = "the program has no END instruction";
+    return false;
+  }
+  return true;
+}
