@@ -43,6 +43,17 @@ llvm::cl::opt<std::string> simOutputDir(
     llvm::cl::desc("--simulate-xmodel: directory for the input and output "
                    "tensors as int8 .npy"),
     llvm::cl::init(""));
+llvm::cl::opt<bool> simCheckDeps(
+    "sim-check-deps",
+    llvm::cl::desc("--simulate-xmodel: check that the dependency flags order "
+                   "every conflicting access between engines; hazards and "
+                   "semaphore underflows make the run fail"),
+    llvm::cl::init(false));
+llvm::cl::opt<std::string> simCode(
+    "sim-mc",
+    llvm::cl::desc("--simulate-xmodel: run this machine-code file instead of "
+                   "the subgraph's mc_code (e.g. from --assemble-mc)"),
+    llvm::cl::init(""));
 llvm::cl::opt<bool> simDumpDdr(
     "sim-dump-ddr",
     llvm::cl::desc("--simulate-xmodel: also write each DDR register as the "
@@ -71,8 +82,20 @@ LogicalResult simulate(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
   }
   vai::dpusim::RunStats stats;
   vai::dpusim::Ddr ddr;
-  if (!vai::dpusim::runXModelSubgraph(graph, simSubgraph, inputs, simSeed,
-                                      outputs, stats, error, &ddr))
+  vai::dpusim::HazardReport hazards;
+  vai::dpusim::SubgraphRunOptions options;
+  options.seed = simSeed;
+  options.finalDdr = &ddr;
+  if (simCheckDeps)
+    options.hazards = &hazards;
+  std::string code;
+  if (!simCode.empty()) {
+    if (!vai::readWholeFile(simCode, code, error))
+      return emitError(loc) << error;
+    options.code = &code;
+  }
+  if (!vai::dpusim::runXModelSubgraph(graph, simSubgraph, inputs, outputs,
+                                      stats, error, options))
     return emitError(loc) << error;
   if (!simOutputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(simOutputDir))
@@ -114,6 +137,22 @@ LogicalResult simulate(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
   for (const auto &[what, count] : stats.unverified)
     os << "unverified " << what << " " << count << "\n";
   os << "saved " << stats.outputBytes << " bytes\n";
+  if (!simCheckDeps)
+    return success();
+  os << "dependency check: " << hazards.instructions << " instructions, "
+     << hazards.hazards << " hazards, " << hazards.underflows
+     << " semaphore underflows\n";
+  for (const std::string &example : hazards.examples)
+    os << "  " << example << "\n";
+  if (hazards.hazards || hazards.underflows) {
+    InFlightDiagnostic diag = emitError(loc)
+                              << "subgraph " << simSubgraph << ": "
+                              << hazards.hazards << " hazards and "
+                              << hazards.underflows << " semaphore underflows";
+    for (const std::string &example : hazards.examples)
+      diag.attachNote() << example;
+    return diag;
+  }
   return success();
 }
 

@@ -12,6 +12,7 @@
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 using namespace vai;
 using namespace vai::dpusim;
@@ -171,8 +172,20 @@ int8_t requantizeConv(int64_t acc, int64_t bias, int shiftCut, int shiftBias,
 }
 } // namespace
 
+/// The engine whose queue runs an instruction (ISA1.md §3.1, §4.6).
+static int engineOf(llvm::StringRef mnemonic) {
+  if (mnemonic == "load")
+    return 0;
+  if (mnemonic == "save" || mnemonic == "end")
+    return 1;
+  if (mnemonic == "conv" || mnemonic == "convinit" || mnemonic == "dwinit" ||
+      mnemonic == "dptwise")
+    return 2;
+  return 3; // aluinit, alu, poolinit, pool, elewinit, elew
+}
+
 bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
-                    std::string &error) {
+                    std::string &error, HazardReport *hazards) {
   if (isaKind != isa::Isa::Isa1) {
     error = "the simulator executes DPUCZDX8G ISA1 code only; " +
             isa::getIsaName(isaKind).str() +
@@ -181,6 +194,29 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
   }
   const int lineBytes = model.lineBytes;
   const int banksPerGroup = model.banksPerGroup;
+
+  // Only bytes some SAVE writes can take part in a DDR hazard.
+  std::unique_ptr<HazardChecker> checker;
+  if (hazards) {
+    std::map<int, int64_t> written;
+    std::string scanError;
+    isa::scanCode(
+        code, isaKind,
+        [&](size_t, const InstrDesc &desc, llvm::ArrayRef<uint32_t> words) {
+          if (desc.mnemonic != "save")
+            return;
+          int reg = int(Fields(desc, words)("reg_id"));
+          auto it = ddr.find(reg);
+          if (it != ddr.end())
+            written[reg] = int64_t(it->second.size());
+        },
+        scanError);
+    checker =
+        std::make_unique<HazardChecker>(model.numBanks, model.depth, written);
+  }
+  auto wrap = [&](int64_t l) {
+    return ((l % model.depth) + model.depth) % model.depth;
+  };
   ConvState conv;
   AluState alu;
   bool ended = false, ok = true;
@@ -265,6 +301,16 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
     Fields f(desc, words);
     ++stats.executed[desc.mnemonic.str()];
     llvm::StringRef m = desc.mnemonic;
+    if (checker)
+      checker->begin(offset, desc.mnemonic.data(), engineOf(m), f("dpdon"),
+                     f("dpdby"));
+    struct EndGuard {
+      HazardChecker *c;
+      ~EndGuard() {
+        if (c)
+          c->end();
+      }
+    } endGuard{checker.get()};
 
     if (m == "load" || m == "save") {
       bool isLoad = m == "load";
@@ -293,7 +339,7 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       } else if (f("const_en")) {
         ++stats.unverified["save const_en"];
       }
-      for (int64_t i = 0; i < pixels; ++i)
+      for (int64_t i = 0; i < pixels; ++i) {
         for (int64_t b = 0; b < bytes; ++b) {
           int8_t &cell = pixelByte(bank, first + i * lineStride, b);
           uint8_t &byte = mem[i * ddrStride + b];
@@ -302,6 +348,21 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           else
             byte = uint8_t(cell);
         }
+        if (!checker)
+          continue;
+        int64_t reg = f("reg_id"), at = addr + i * ddrStride;
+        int64_t firstLine = first + i * lineStride;
+        int64_t numLines = (bytes + lineBytes - 1) / lineBytes;
+        if (isLoad) {
+          checker->readDdr(int(reg), at, bytes);
+          for (int64_t l = 0; l < numLines; ++l)
+            checker->writeLine(bank, wrap(firstLine + l));
+        } else {
+          for (int64_t l = 0; l < numLines; ++l)
+            checker->readLine(bank, wrap(firstLine + l));
+          checker->writeDdr(int(reg), at, bytes);
+        }
+      }
       if (!isLoad)
         stats.outputBytes += pixels * bytes;
       return;
@@ -355,6 +416,9 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           for (int64_t g = 0; g < groups; ++g) {
             const int8_t *src =
                 line(model.weightBankBase + lane, wBase + tap * groups + g);
+            if (checker)
+              checker->readLine(model.weightBankBase + lane,
+                                wrap(wBase + tap * groups + g));
             int64_t valid = g == groups - 1 ? lineBytes - unused : lineBytes;
             int16_t *dst =
                 &weights[size_t(lane * k + (tap * groups + g) * lineBytes)];
@@ -362,6 +426,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
               dst[c] = src[c];
           }
       const int8_t *biasLine = line(model.biasBank, f("bank_addr_bias"));
+      if (checker)
+        checker->readLine(model.biasBank, wrap(f("bank_addr_bias")));
       window.assign(size_t(k), 0);
       for (int64_t j = 0; j < conv.rows; ++j)
         for (int64_t x = 0; x < width; ++x) {
@@ -378,6 +444,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 int bank;
                 int64_t l = tileLine(in, t, u, g, bank);
                 const int8_t *src = line(bank, l);
+                if (checker)
+                  checker->readLine(bank, wrap(l));
                 int16_t *dst = &window[size_t(
                     ((ky * conv.kw + kx) * groups + g) * lineBytes)];
                 for (int c = 0; c < lineBytes; ++c)
@@ -388,6 +456,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           int bank;
           int64_t l = tileLine(out, j, x, 0, bank);
           int8_t *dst = line(bank, l);
+          if (checker)
+            checker->writeLine(bank, wrap(l));
           for (int lane = 0; lane < lanes && lane < lineBytes; ++lane) {
             int64_t acc = dot(window.data(), &weights[size_t(lane * k)], k);
             dst[lane] = requantizeConv(acc, biasLine[lane], conv.shiftCut,
@@ -447,11 +517,15 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
             int outBank;
             int64_t l = tileLine(out, j, x, g, outBank);
             int8_t *dst = line(outBank, l);
+            if (checker)
+              checker->writeLine(outBank, wrap(l));
             if (alu.mode == 7) {
               // The window is the pixel itself (hard sigmoid is 1x1).
               int bank;
               int64_t il = tileLine(in, j * alu.sh, x * alu.sw, g, bank);
               const int8_t *src = line(bank, il);
+              if (checker)
+                checker->readLine(bank, wrap(il));
               // relu6(x + 3) * 2731 at input position shift_bias (the
               // upper clip is XIR hard-sigmoid's; ISA1.md's samples saturate
               // before reaching it).
@@ -480,6 +554,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 int bank;
                 int64_t il = tileLine(in, t, u, g, bank);
                 const int8_t *src = line(bank, il);
+                if (checker)
+                  checker->readLine(bank, wrap(il));
                 for (int c = 0; c < lineBytes; ++c)
                   best[c] = any ? std::max(best[c], src[c]) : src[c];
                 any = true;
@@ -503,6 +579,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
 
   if (!isa::scanCode(code, isaKind, step, error))
     return false;
+  if (checker)
+    *hazards = checker->report();
   if (!ok)
     return false;
   if (!ended) {

@@ -142,10 +142,9 @@ bool checkSpan(const DdrView &view, const Ddr &ddr, const std::string &tensor,
 bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
                                     const std::string &name,
                                     std::vector<BoundaryTensor> &inputs,
-                                    uint64_t seed,
                                     std::vector<BoundaryTensor> &outputs,
                                     RunStats &stats, std::string &error,
-                                    Ddr *finalDdr) {
+                                    const SubgraphRunOptions &options) {
   const XSubgraph *sg = findSubgraph(graph.root, name);
   if (!sg) {
     error = "no subgraph named '" + name + "'";
@@ -221,7 +220,7 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
             " inputs, " + std::to_string(inputs.size()) + " given";
     return false;
   }
-  std::mt19937_64 rng(seed);
+  std::mt19937_64 rng(options.seed);
   for (size_t i = 0; i < uploads.size(); ++i) {
     const XTensor &t = uploads[i]->outputTensor;
     DdrView view;
@@ -246,8 +245,9 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
   }
 
   Simulator sim(model, *isa);
-  std::vector<uint8_t> bytes(code->s.begin(), code->s.end());
-  if (!sim.run(bytes, ddr, stats, error)) {
+  const std::string &program = options.code ? *options.code : code->s;
+  std::vector<uint8_t> bytes(program.begin(), program.end());
+  if (!sim.run(bytes, ddr, stats, error, options.hazards)) {
     error = "subgraph '" + name + "': " + error;
     return false;
   }
@@ -273,7 +273,7 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
     });
     outputs.push_back(std::move(out));
   }
-  if (finalDdr)
-    *finalDdr = std::move(ddr);
+  if (options.finalDdr)
+    *options.finalDdr = std::move(ddr);
   return true;
 }

@@ -18,6 +18,7 @@
 
 #include "vai/Dialect/Dpu/Isa.h"
 #include "vai/Proto/XModel.h"
+#include "vai/Simulator/DpuHazardChecker.h"
 #include "vai/Simulator/NDArray.h"
 #include "vai/Target/Target.h"
 #include <array>
@@ -72,8 +73,10 @@ public:
   /// Runs `code` against `ddr` until END. Returns false with `error` naming
   /// the instruction's byte offset on bad code, an address outside a
   /// register's region or an instruction this simulator cannot execute.
+  /// With `hazards`, every memory access also goes through the dependency
+  /// checker (DpuHazardChecker.h), whose findings land there.
   bool run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
-           std::string &error);
+           std::string &error, HazardReport *hazards = nullptr);
 
   /// Bank contents, for tests and debugging.
   int8_t *line(int bank, int64_t line);
@@ -99,13 +102,19 @@ struct BoundaryTensor {
 /// DDR comes from the subgraph's `reg_id_to_size` and
 /// `reg_id_to_parameter_value`, tensors are located by their `reg_id`,
 /// `ddr_addr` and `stride` attributes, and the machine model from the target
-/// of `dpu_fingerprint`. With `inputs` empty, random codes from `seed` are
-/// used and returned in `inputs`. `finalDdr`, when given, receives DDR as
-/// the program left it.
+/// of `dpu_fingerprint`. With `inputs` empty, random codes from
+/// `options.seed` are used and returned in `inputs`.
+struct SubgraphRunOptions {
+  uint64_t seed = 0;                 ///< random inputs when none are given
+  Ddr *finalDdr = nullptr;           ///< receives DDR as the program left it
+  HazardReport *hazards = nullptr;   ///< runs the dependency checker
+  const std::string *code = nullptr; ///< replaces the subgraph's mc_code
+};
 bool runXModelSubgraph(const proto::XGraph &graph, const std::string &name,
-                       std::vector<BoundaryTensor> &inputs, uint64_t seed,
+                       std::vector<BoundaryTensor> &inputs,
                        std::vector<BoundaryTensor> &outputs, RunStats &stats,
-                       std::string &error, Ddr *finalDdr = nullptr);
+                       std::string &error,
+                       const SubgraphRunOptions &options = {});
 
 } // namespace vai::dpusim
 
