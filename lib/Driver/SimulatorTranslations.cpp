@@ -19,6 +19,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -137,6 +138,7 @@ LogicalResult simulate(const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
   for (const auto &[what, count] : stats.unverified)
     os << "unverified " << what << " " << count << "\n";
   os << "saved " << stats.outputBytes << " bytes\n";
+  os << llvm::format("simulated in %.3f s\n", stats.seconds);
   if (!simCheckDeps)
     return success();
   os << "dependency check: " << hazards.instructions << " instructions, "

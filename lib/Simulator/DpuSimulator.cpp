@@ -11,6 +11,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 
@@ -28,6 +29,11 @@ bool MachineModel::fromTarget(const Target &target, MachineModel &model,
   model.depth = target.imageBankDepth;
   model.outputLanes = target.weightBanks;
   model.aluRows = target.aluPixelParallel;
+  if (model.lineBytes > kMaxLineBytes) {
+    error = "target " + target.name + ": the simulator supports bank lines of "
+            "at most " + std::to_string(kMaxLineBytes) + " bytes";
+    return false;
+  }
   if (model.banksPerGroup <= 0 || model.imageGroups <= 0 ||
       model.lineBytes <= 0 || model.depth <= 0 || model.outputLanes <= 0) {
     error = "target " + target.name + " has no image or weight banks";
@@ -142,20 +148,40 @@ struct Where {
   }
 };
 
-/// The int8 dot product of two int16-widened vectors. Chunks of 2^16
-/// products cannot overflow an int32 (|a * b| <= 2^14), and int32 sums of
-/// int16 products are what compilers vectorize (pmaddwd).
-int64_t dot(const int16_t *__restrict a, const int16_t *__restrict b,
-            int64_t n) {
-  int64_t total = 0;
-  for (int64_t start = 0; start < n; start += 65536) {
-    int64_t end = std::min<int64_t>(n, start + 65536);
-    int32_t acc = 0;
-    for (int64_t i = start; i < end; ++i)
-      acc += int32_t(a[i]) * int32_t(b[i]);
-    total += acc;
+/// Copies one bank line into int16 lanes (16 lanes on every catalog
+/// target, a constant trip count the compiler vectorizes).
+void widen(const int8_t *src, int16_t *dst, int lineBytes) {
+  if (lineBytes == 16) {
+    for (int c = 0; c < 16; ++c)
+      dst[c] = src[c];
+    return;
   }
-  return total;
+  for (int c = 0; c < lineBytes; ++c)
+    dst[c] = src[c];
+}
+
+/// out[lane] = the dot product of the int16-widened window `a` with row
+/// `lane` of `w` ([lanes][n]). Chunks of 2^16 products cannot overflow an
+/// int32 (|a * b| <= 2^14), and int32 sums of int16 products are what
+/// compilers vectorize (pmaddwd); one call per pixel keeps dispatch cheap.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Runtime dispatch: AVX2 doubles pmaddwd's width where the CPU has it.
+__attribute__((target_clones("avx2", "default")))
+#endif
+void dotLanes(const int16_t *__restrict a, const int16_t *__restrict w,
+              int64_t n, int lanes, int64_t *__restrict out) {
+  for (int lane = 0; lane < lanes; ++lane) {
+    const int16_t *b = w + lane * n;
+    int64_t total = 0;
+    for (int64_t start = 0; start < n; start += 65536) {
+      int64_t end = std::min<int64_t>(n, start + 65536);
+      int32_t acc = 0;
+      for (int64_t i = start; i < end; ++i)
+        acc += int32_t(a[i]) * int32_t(b[i]);
+      total += acc;
+    }
+    out[lane] = total;
+  }
 }
 
 /// Rounds (2 * acc + bias * 2^shiftBias) / 2^(shiftCut + 1) half up: the
@@ -186,6 +212,16 @@ static int engineOf(llvm::StringRef mnemonic) {
 
 bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                     std::string &error, HazardReport *hazards) {
+  auto started = std::chrono::steady_clock::now();
+  struct Timer {
+    std::chrono::steady_clock::time_point start;
+    double &seconds;
+    ~Timer() {
+      seconds += std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+    }
+  } timer{started, stats.seconds};
   if (isaKind != isa::Isa::Isa1) {
     error = "the simulator executes DPUCZDX8G ISA1 code only; " +
             isa::getIsaName(isaKind).str() +
@@ -243,11 +279,6 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       return at.fail("bank " + llvm::Twine(bank) + " does not exist (" +
                      llvm::Twine(model.numBanks) + " banks)");
     return true;
-  };
-  // Byte `b` of a pixel stored from line `first` on: consecutive bytes fill
-  // consecutive lines (ISA1.md §4.1).
-  auto pixelByte = [&](int bank, int64_t first, int64_t b) -> int8_t & {
-    return line(bank, first + b / lineBytes)[b % lineBytes];
   };
   // Line of row r, pixel x, channel group g of a tile (ISA1.md §3.3).
   auto tileLine = [&](const TileLayout &t, int64_t r, int64_t x, int64_t g,
@@ -340,13 +371,15 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
         ++stats.unverified["save const_en"];
       }
       for (int64_t i = 0; i < pixels; ++i) {
-        for (int64_t b = 0; b < bytes; ++b) {
-          int8_t &cell = pixelByte(bank, first + i * lineStride, b);
-          uint8_t &byte = mem[i * ddrStride + b];
+        // A pixel's bytes fill consecutive lines, lineBytes at a time.
+        for (int64_t b = 0; b < bytes; b += lineBytes) {
+          int8_t *cells = line(bank, first + i * lineStride + b / lineBytes);
+          uint8_t *bytesAt = mem + i * ddrStride + b;
+          size_t n = size_t(std::min<int64_t>(lineBytes, bytes - b));
           if (isLoad)
-            cell = int8_t(byte);
+            std::memcpy(cells, bytesAt, n);
           else
-            byte = uint8_t(cell);
+            std::memcpy(bytesAt, cells, n);
         }
         if (!checker)
           continue;
@@ -431,25 +464,27 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       window.assign(size_t(k), 0);
       for (int64_t j = 0; j < conv.rows; ++j)
         for (int64_t x = 0; x < width; ++x) {
-          std::fill(window.begin(), window.end(), 0);
           for (int64_t ky = 0; ky < conv.kh; ++ky) {
             int64_t t = j * conv.sh + ky;
-            if (t < padTop || t > lastRow)
-              continue;
+            bool rowValid = t >= padTop && t <= lastRow;
+            // Row t's bank and first line; pixel u, group g follow at
+            // u * P + g (tileLine).
+            int bank = 0;
+            int64_t rowLine = rowValid ? tileLine(in, t, 0, 0, bank) : 0;
             for (int64_t kx = 0; kx < conv.kw; ++kx) {
               int64_t u = x * conv.sw + kx;
-              if (u < padLeft || u > lastCol)
+              int16_t *dst =
+                  &window[size_t((ky * conv.kw + kx) * groups * lineBytes)];
+              if (!rowValid || u < padLeft || u > lastCol) {
+                std::fill(dst, dst + groups * lineBytes, int16_t(0));
                 continue;
-              for (int64_t g = 0; g < groups; ++g) {
-                int bank;
-                int64_t l = tileLine(in, t, u, g, bank);
+              }
+              for (int64_t g = 0; g < groups; ++g, dst += lineBytes) {
+                int64_t l = rowLine + u * in.pixelStride + g;
                 const int8_t *src = line(bank, l);
                 if (checker)
                   checker->readLine(bank, wrap(l));
-                int16_t *dst = &window[size_t(
-                    ((ky * conv.kw + kx) * groups + g) * lineBytes)];
-                for (int c = 0; c < lineBytes; ++c)
-                  dst[c] = src[c];
+                widen(src, dst, lineBytes);
               }
             }
           }
@@ -458,11 +493,13 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           int8_t *dst = line(bank, l);
           if (checker)
             checker->writeLine(bank, wrap(l));
-          for (int lane = 0; lane < lanes && lane < lineBytes; ++lane) {
-            int64_t acc = dot(window.data(), &weights[size_t(lane * k)], k);
-            dst[lane] = requantizeConv(acc, biasLine[lane], conv.shiftCut,
-                                       conv.shiftBias, conv.actType);
-          }
+          int outLanes = std::min(lanes, lineBytes);
+          int64_t acc[kMaxLineBytes];
+          dotLanes(window.data(), weights.data(), k, outLanes, acc);
+          for (int lane = 0; lane < outLanes; ++lane)
+            dst[lane] = requantizeConv(acc[lane], biasLine[lane],
+                                       conv.shiftCut, conv.shiftBias,
+                                       conv.actType);
         }
       return;
     }
@@ -541,28 +578,29 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
               }
               continue;
             }
-            int8_t best[64];
-            bool any = false;
+            // The max over the window's valid pixels; -128 (the identity)
+            // where padding leaves none.
+            int8_t best[kMaxLineBytes];
+            std::fill(best, best + lineBytes, int8_t(-128));
             for (int64_t ky = 0; ky < alu.kh; ++ky) {
               int64_t t = j * alu.sh + ky;
               if (t < padTop || t > lastRow)
                 continue;
+              int bank;
+              int64_t rowLine = tileLine(in, t, 0, g, bank);
               for (int64_t kx = 0; kx < alu.kw; ++kx) {
                 int64_t u = x * alu.sw + kx;
                 if (u < padLeft || u > lastCol)
                   continue;
-                int bank;
-                int64_t il = tileLine(in, t, u, g, bank);
+                int64_t il = rowLine + u * in.pixelStride;
                 const int8_t *src = line(bank, il);
                 if (checker)
                   checker->readLine(bank, wrap(il));
                 for (int c = 0; c < lineBytes; ++c)
-                  best[c] = any ? std::max(best[c], src[c]) : src[c];
-                any = true;
+                  best[c] = std::max(best[c], src[c]);
               }
             }
-            for (int c = 0; c < lineBytes; ++c)
-              dst[c] = any ? best[c] : int8_t(-128);
+            std::copy(best, best + lineBytes, dst);
           }
       return;
     }

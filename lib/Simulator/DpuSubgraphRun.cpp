@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "vai/Simulator/DpuSimulator.h"
-#include <functional>
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include <random>
 #include <set>
 
@@ -97,18 +97,23 @@ bool locate(const XTensor &t, DdrView &view, std::string &error) {
   return true;
 }
 
-/// Calls `fn(flatIndex, byteOffset)` for every element of `view`.
-void forEachElement(const DdrView &view,
-                    const std::function<void(int64_t, int64_t)> &fn) {
-  int64_t count = 1;
-  for (int64_t d : view.dims)
-    count *= d;
-  std::vector<int64_t> index(view.dims.size(), 0);
-  for (int64_t flat = 0; flat < count; ++flat) {
+/// Calls `fn(flatIndex, byteOffset, count, stride)` for every innermost
+/// row of `view`: `count` elements `stride` bytes apart.
+void forEachRow(
+    const DdrView &view,
+    llvm::function_ref<void(int64_t, int64_t, int64_t, int64_t)> fn) {
+  size_t rank = view.dims.size();
+  int64_t inner = rank ? view.dims.back() : 1;
+  int64_t stride = rank ? view.strides.back() : 1;
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < rank; ++d)
+    rows *= view.dims[d];
+  std::vector<int64_t> index(rank ? rank - 1 : 0, 0);
+  for (int64_t row = 0; row < rows; ++row) {
     int64_t off = view.addr;
     for (size_t d = 0; d < index.size(); ++d)
       off += index[d] * view.strides[d];
-    fn(flat, off);
+    fn(row * inner, off, inner, stride);
     for (int d = int(index.size()) - 1; d >= 0; --d) {
       if (++index[d] < view.dims[d])
         break;
@@ -239,8 +244,9 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
       return false;
     }
     std::vector<uint8_t> &mem = ddr[view.reg];
-    forEachElement(view, [&](int64_t flat, int64_t off) {
-      mem[size_t(off)] = uint8_t(value.data[size_t(flat)]);
+    forEachRow(view, [&](int64_t flat, int64_t off, int64_t n, int64_t step) {
+      for (int64_t e = 0; e < n; ++e)
+        mem[size_t(off + e * step)] = uint8_t(value.data[size_t(flat + e)]);
     });
   }
 
@@ -268,8 +274,9 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
       return false;
     BoundaryTensor out{t.name, Int8Array(view.dims)};
     const std::vector<uint8_t> &mem = ddr[view.reg];
-    forEachElement(view, [&](int64_t flat, int64_t off) {
-      out.value.data[size_t(flat)] = int8_t(mem[size_t(off)]);
+    forEachRow(view, [&](int64_t flat, int64_t off, int64_t n, int64_t step) {
+      for (int64_t e = 0; e < n; ++e)
+        out.value.data[size_t(flat + e)] = int8_t(mem[size_t(off + e * step)]);
     });
     outputs.push_back(std::move(out));
   }

@@ -29,6 +29,9 @@
 
 namespace vai::dpusim {
 
+/// The widest bank line (input channel parallelism) the simulator handles.
+constexpr int kMaxLineBytes = 64;
+
 /// The on-chip memory of a target, with the bank numbering of the
 /// instructions' `bank_id` fields: the image bank groups first, then one
 /// weight bank per output-channel lane, the depthwise/ALU weight bank (when
@@ -64,6 +67,7 @@ struct RunStats {
   /// §10), per mnemonic and mode, e.g. "alu mode 2 (avg_pool)".
   std::map<std::string, int64_t> unverified;
   int64_t outputBytes = 0; ///< bytes written to DDR by SAVE
+  double seconds = 0;      ///< wall time of Simulator::run
 };
 
 class Simulator {
