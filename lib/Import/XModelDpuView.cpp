@@ -28,6 +28,7 @@
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Export/XirAttributes.h"
 #include "vai/Import/ImportUtils.h"
+#include "vai/Import/XModelImporter.h"
 #include "vai/Proto/XModel.h"
 #include "vai/Support/TransposeData.h"
 #include "vai/Target/Target.h"
@@ -1059,12 +1060,8 @@ OwningOpRef<ModuleOp> importXModelDpuView(StringRef bytes, StringRef fileName,
   context->loadDialect<func::FuncDialect, tfg::TfgDialect, quant::QuantDialect,
                        dpu::DpuDialect>();
   proto::XGraph graph;
-  std::string error;
-  if (!proto::readXModel(bytes.str(), graph, error)) {
-    emitError(FileLineColLoc::get(context, fileName, 0, 0))
-        << "cannot read the xmodel: " << error;
+  if (!readXModelOrEmit(bytes, fileName, context, graph))
     return nullptr;
-  }
   return DpuViewImporter(context, fileName).run(graph);
 }
 

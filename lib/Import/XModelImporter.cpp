@@ -1070,13 +1070,19 @@ OwningOpRef<ModuleOp> importXModel(StringRef bytes, StringRef fileName,
   context
       ->loadDialect<func::FuncDialect, tfg::TfgDialect, quant::QuantDialect>();
   proto::XGraph graph;
-  std::string error;
-  if (!proto::readXModel(bytes.str(), graph, error)) {
-    emitError(FileLineColLoc::get(context, fileName, 0, 0))
-        << "cannot read the xmodel: " << error;
+  if (!readXModelOrEmit(bytes, fileName, context, graph))
     return nullptr;
-  }
   return Importer(context, fileName).run(graph);
+}
+
+bool readXModelOrEmit(StringRef bytes, StringRef fileName, MLIRContext *context,
+                      proto::XGraph &graph) {
+  std::string error;
+  if (proto::readXModel(bytes.str(), graph, error))
+    return true;
+  emitError(FileLineColLoc::get(context, fileName, 0, 0))
+      << "cannot read the xmodel: " << error;
+  return false;
 }
 
 } // namespace vai

@@ -30,8 +30,10 @@ bool MachineModel::fromTarget(const Target &target, MachineModel &model,
   model.outputLanes = target.weightBanks;
   model.aluRows = target.aluPixelParallel;
   if (model.lineBytes > kMaxLineBytes) {
-    error = "target " + target.name + ": the simulator supports bank lines of "
-            "at most " + std::to_string(kMaxLineBytes) + " bytes";
+    error = "target " + target.name +
+            ": the simulator supports bank lines of "
+            "at most " +
+            std::to_string(kMaxLineBytes) + " bytes";
     return false;
   }
   if (model.banksPerGroup <= 0 || model.imageGroups <= 0 ||
@@ -103,24 +105,45 @@ struct TileLayout {
 
 } // namespace
 
-/// Per-layer CONV state latched by CONVINIT.
-struct Simulator::ConvState {
+namespace {
+/// The layer state CONVINIT and ALUINIT both latch: window, strides, the
+/// input and output tile layouts (ISA1.md §3.3) and the requantization.
+struct LayerState {
   bool valid = false;
-  int64_t kh = 1, kw = 1, sh = 1, sw = 1, rows = 1;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1;
   int64_t inPixel = 1, inSlot = 1, inSlot0 = 0;
   int64_t outPixel = 1, outSlot = 1, outRowsPerBank = 1, outSlot0 = 0;
   int shiftCut = 0, shiftBias = 0, actType = 0;
+
+  void latch(const Fields &f) {
+    valid = true;
+    kh = plus1(f("kernel_h"));
+    kw = plus1(f("kernel_w"));
+    sh = plus1(f("stride_h"));
+    sw = plus1(f("stride_w"));
+    inPixel = plus1(f("jump_read"));
+    inSlot = plus1(f("jump_read_endl"));
+    inSlot0 = f("stride_offset_in");
+    outPixel = plus1(f("jump_write"));
+    outSlot = plus1(f("jump_write_endl"));
+    outRowsPerBank = plus1(f("stride_out"));
+    outSlot0 = f("stride_offset_out");
+    shiftCut = int(f("shift_cut"));
+    shiftBias = int(f("shift_bias"));
+    actType = int(f("act_type"));
+  }
+};
+} // namespace
+
+/// Per-layer CONV state latched by CONVINIT.
+struct Simulator::ConvState : LayerState {
+  int64_t rows = 1;
 };
 
-/// Per-layer ALU state latched by ALUINIT.
-struct Simulator::AluState {
-  bool valid = false;
+/// Per-layer ALU state latched by ALUINIT; rows come with each ALU.
+struct Simulator::AluState : LayerState {
   int mode = 0;
-  int64_t kh = 1, kw = 1, sh = 1, sw = 1, width = 1, groups = 1;
-  int64_t channelOffset = 0;
-  int64_t inPixel = 1, inSlot = 1, inSlot0 = 0;
-  int64_t outPixel = 1, outSlot = 1, outRowsPerBank = 1, outSlot0 = 0;
-  int shiftCut = 0, shiftBias = 0, actType = 0;
+  int64_t width = 1, groups = 1, channelOffset = 0;
 };
 
 Simulator::Simulator(const MachineModel &model, dpu::isa::Isa isaKind)
@@ -402,22 +425,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
     }
 
     if (m == "convinit") {
-      conv.valid = true;
-      conv.kh = plus1(f("kernel_h"));
-      conv.kw = plus1(f("kernel_w"));
-      conv.sh = plus1(f("stride_h"));
-      conv.sw = plus1(f("stride_w"));
+      conv.latch(f);
       conv.rows = plus1(f("valid_pixel_parallel"));
-      conv.inPixel = plus1(f("jump_read"));
-      conv.inSlot = plus1(f("jump_read_endl"));
-      conv.inSlot0 = f("stride_offset_in");
-      conv.outPixel = plus1(f("jump_write"));
-      conv.outSlot = plus1(f("jump_write_endl"));
-      conv.outRowsPerBank = plus1(f("stride_out"));
-      conv.outSlot0 = f("stride_offset_out");
-      conv.shiftCut = int(f("shift_cut"));
-      conv.shiftBias = int(f("shift_bias"));
-      conv.actType = int(f("act_type"));
       if (conv.actType > 1)
         ++stats.unverified[("convinit act_type " + llvm::Twine(conv.actType))
                                .str()];
@@ -497,33 +506,18 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           int64_t acc[kMaxLineBytes];
           dotLanes(window.data(), weights.data(), k, outLanes, acc);
           for (int lane = 0; lane < outLanes; ++lane)
-            dst[lane] = requantizeConv(acc[lane], biasLine[lane],
-                                       conv.shiftCut, conv.shiftBias,
-                                       conv.actType);
+            dst[lane] = requantizeConv(acc[lane], biasLine[lane], conv.shiftCut,
+                                       conv.shiftBias, conv.actType);
         }
       return;
     }
 
     if (m == "aluinit") {
-      alu.valid = true;
+      alu.latch(f);
       alu.mode = int(f("exec_mode"));
-      alu.kh = plus1(f("kernel_h"));
-      alu.kw = plus1(f("kernel_w"));
-      alu.sh = plus1(f("stride_h"));
-      alu.sw = plus1(f("stride_w"));
       alu.width = plus1(f("length"));
       alu.groups = plus1(f("channel_group"));
       alu.channelOffset = f("channel_offset");
-      alu.inPixel = plus1(f("jump_read"));
-      alu.inSlot = plus1(f("jump_read_endl"));
-      alu.inSlot0 = f("stride_offset_in");
-      alu.outPixel = plus1(f("jump_write"));
-      alu.outSlot = plus1(f("jump_write_endl"));
-      alu.outRowsPerBank = plus1(f("stride_out"));
-      alu.outSlot0 = f("stride_offset_out");
-      alu.shiftCut = int(f("shift_cut"));
-      alu.shiftBias = int(f("shift_bias"));
-      alu.actType = int(f("act_type"));
       return;
     }
 

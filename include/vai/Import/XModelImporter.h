@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "vai/Proto/XModel.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace vai {
@@ -67,6 +68,11 @@ namespace vai {
 mlir::OwningOpRef<mlir::ModuleOp> importXModel(llvm::StringRef bytes,
                                                llvm::StringRef fileName,
                                                mlir::MLIRContext *context);
+
+/// Parses \p bytes into \p graph, emitting "cannot read the xmodel: ..."
+/// at \p fileName on failure (both xmodel importers start so).
+bool readXModelOrEmit(llvm::StringRef bytes, llvm::StringRef fileName,
+                      mlir::MLIRContext *context, proto::XGraph &graph);
 
 } // namespace vai
 
