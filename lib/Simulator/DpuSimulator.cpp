@@ -143,7 +143,7 @@ struct Simulator::ConvState : LayerState {
 /// Per-layer ALU state latched by ALUINIT; rows come with each ALU.
 struct Simulator::AluState : LayerState {
   int mode = 0;
-  int64_t width = 1, groups = 1, channelOffset = 0;
+  int64_t width = 1, groups = 1, channelOffset = 0, multiFactor = 0;
 };
 
 Simulator::Simulator(const MachineModel &model, dpu::isa::Isa isaKind)
@@ -343,6 +343,14 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
     return t;
   };
 
+  // Inputs of the elementwise engine, by ELEWINIT id.
+  struct ElewInput {
+    bool valid = false;
+    TileLayout tile;
+    int shiftRead = 0;
+  };
+  std::array<ElewInput, 4> elewInputs;
+
   // Scratch buffers reused across CONVs.
   std::vector<int16_t> window, weights;
   std::vector<int64_t> bias;
@@ -518,6 +526,7 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       alu.width = plus1(f("length"));
       alu.groups = plus1(f("channel_group"));
       alu.channelOffset = f("channel_offset");
+      alu.multiFactor = f("multi_factor");
       return;
     }
 
@@ -527,16 +536,33 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
         return;
       }
       // Established: 3 = max pool, 7 = hard sigmoid (ISA1.md §4.5).
-      if (alu.mode != 3 && alu.mode != 7) {
-        ok = at.fail("ALU exec_mode " + llvm::Twine(alu.mode) +
-                     " is not simulated (only max pool 3 and hard sigmoid 7 "
-                     "are known)");
+      // Established: 3 = max pool, 7 = hard sigmoid. The others follow
+      // the prototxt's alu_type order (ISA1.md §4.5) by hypothesis.
+      static const char *modeNames[] = {
+          "dwconv",     "prelu",          "avg_pool", "max_pool", "leaky_relu",
+          "max_reduce", "dwconv_no_bias", "hsigmoid", "w16b0"};
+      if (alu.mode == 1 || alu.mode > 7) {
+        ok = at.fail("ALU exec_mode " + llvm::Twine(alu.mode) + " (" +
+                     (alu.mode <= 8 ? modeNames[alu.mode] : "unknown") +
+                     ") is not simulated: not even a hypothesis fixes its "
+                     "operands");
         return;
       }
+      bool isDw = alu.mode == 0 || alu.mode == 6;
+      if (isDw && model.aluWeightBank < 0) {
+        ok = at.fail("ALU dwconv on a target without a depthwise weight bank");
+        return;
+      }
+      if (alu.mode != 3 && alu.mode != 7)
+        ++stats.unverified[("alu exec_mode " + llvm::Twine(alu.mode) + " (" +
+                            modeNames[alu.mode] + ", hypothesis)")
+                               .str()];
       int64_t rows = plus1(f("valid_pixel_parallel"));
       int64_t padTop = f("pad_top"), padLeft = f("pad_left");
       int64_t lastRow = (rows - 1) * alu.sh + f("pad_bottom");
       int64_t lastCol = (alu.width - 1) * alu.sw + f("pad_right");
+      int64_t weightsAt = f("bank_addr_weights"), biasAt = f("bank_addr_bias");
+      int64_t multiFactor = alu.multiFactor;
       TileLayout in = inputTile(f, alu), out = outputTile(f, alu);
       if (!checkBank(at, in.groupBase) || !checkBank(at, out.groupBase)) {
         ok = false;
@@ -550,6 +576,20 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
             int8_t *dst = line(outBank, l);
             if (checker)
               checker->writeLine(outBank, wrap(l));
+            if (alu.mode == 4) {
+              // Leaky ReLU, pointwise: negatives times 26/256 (XIR's alpha),
+              // rounded half up.
+              int bank;
+              int64_t il = tileLine(in, j * alu.sh, x * alu.sw, g, bank);
+              const int8_t *src = line(bank, il);
+              if (checker)
+                checker->readLine(bank, wrap(il));
+              for (int c = 0; c < lineBytes; ++c)
+                dst[c] = src[c] >= 0
+                             ? src[c]
+                             : int8_t((int64_t(src[c]) * 26 + 128) >> 8);
+              continue;
+            }
             if (alu.mode == 7) {
               // The window is the pixel itself (hard sigmoid is 1x1).
               int bank;
@@ -572,10 +612,14 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
               }
               continue;
             }
-            // The max over the window's valid pixels; -128 (the identity)
-            // where padding leaves none.
-            int8_t best[kMaxLineBytes];
-            std::fill(best, best + lineBytes, int8_t(-128));
+            // Over the window's valid pixels: the max (-128, the identity,
+            // where padding leaves none), the sum (average pooling) or the
+            // products with the depthwise weights of bank DWCONVW, tap
+            // (ky, kx) of group g at line bank_addr_weights +
+            // (ky * kw + kx) * CG + g as the conv engine lays out its own.
+            bool isMax = alu.mode == 3 || alu.mode == 5;
+            int64_t acc[kMaxLineBytes];
+            std::fill(acc, acc + lineBytes, isMax ? int64_t(-128) : 0);
             for (int64_t ky = 0; ky < alu.kh; ++ky) {
               int64_t t = j * alu.sh + ky;
               if (t < padTop || t > lastRow)
@@ -590,11 +634,118 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 const int8_t *src = line(bank, il);
                 if (checker)
                   checker->readLine(bank, wrap(il));
-                for (int c = 0; c < lineBytes; ++c)
-                  best[c] = std::max(best[c], src[c]);
+                if (isMax) {
+                  for (int c = 0; c < lineBytes; ++c)
+                    acc[c] = std::max<int64_t>(acc[c], src[c]);
+                } else if (isDw) {
+                  int64_t wl = weightsAt + (ky * alu.kw + kx) * alu.groups + g;
+                  const int8_t *w = line(model.aluWeightBank, wl);
+                  if (checker)
+                    checker->readLine(model.aluWeightBank, wrap(wl));
+                  for (int c = 0; c < lineBytes; ++c)
+                    acc[c] += int64_t(src[c]) * w[c];
+                } else {
+                  for (int c = 0; c < lineBytes; ++c)
+                    acc[c] += src[c];
+                }
               }
             }
-            std::copy(best, best + lineBytes, dst);
+            const int8_t *bias = nullptr;
+            if (alu.mode == 0) {
+              bias = line(model.biasBank, biasAt + g);
+              if (checker)
+                checker->readLine(model.biasBank, wrap(biasAt + g));
+            }
+            for (int c = 0; c < lineBytes; ++c) {
+              int64_t y = acc[c];
+              if (isDw) {
+                dst[c] = requantizeConv(y, bias ? bias[c] : 0, alu.shiftCut,
+                                        alu.shiftBias, alu.actType);
+                continue;
+              }
+              if (alu.mode == 2) // sum * multi_factor / 2^shift_cut, half up
+                y = (y * multiFactor + (alu.shiftCut > 0
+                                            ? int64_t(1) << (alu.shiftCut - 1)
+                                            : 0)) >>
+                    alu.shiftCut;
+              dst[c] = int8_t(std::clamp<int64_t>(y, -128, 127));
+            }
+          }
+      return;
+    }
+
+    if (m == "elewinit") {
+      // Hypothesis (ISA1.md §4.7): one ELEWINIT per input `id` with that
+      // input's layout and its alignment shift.
+      ++stats.unverified["elewinit (hypothesis)"];
+      ElewInput &e = elewInputs[f("id") % elewInputs.size()];
+      e.valid = true;
+      splitBank(f("bank_id_in"), e.tile);
+      e.tile.rowsPerBank = 1;
+      e.tile.pixelStride = plus1(f("jump_read"));
+      e.tile.slotStride = plus1(f("jump_read_endl"));
+      int64_t a = f("bank_addr_in");
+      // Consecutive bank blocks are contiguous in compiled code (§3.3).
+      e.tile.base = {a, a + e.tile.slotStride, a + 2 * e.tile.slotStride,
+                     a + 3 * e.tile.slotStride};
+      e.shiftRead = int(f("shift_read"));
+      return;
+    }
+
+    if (m == "elew") {
+      // Hypothesis (ISA1.md §4.7, XIR eltwise-fix): inputs aligned by
+      // shift_read, added (elew_type 0) or multiplied (1), shifted right by
+      // shift_write rounding half up, ReLU on act_type, saturated.
+      ++stats.unverified["elew (hypothesis)"];
+      int64_t inputs = plus1(f("num")), rows = plus1(f("valid_pixel_parallel"));
+      int64_t width = plus1(f("length")), groups = plus1(f("channel_group"));
+      int type = int(f("elew_type")), shift = int(f("shift_write"));
+      if (type > 1 || inputs > int64_t(elewInputs.size())) {
+        ok = at.fail("ELEW type " + llvm::Twine(type) + " with " +
+                     llvm::Twine(inputs) + " inputs is not simulated");
+        return;
+      }
+      for (int64_t i = 0; i < inputs; ++i)
+        if (!elewInputs[size_t(i)].valid) {
+          ok = at.fail("ELEW input " + llvm::Twine(i) + " has no ELEWINIT");
+          return;
+        }
+      TileLayout out;
+      splitBank(f("bank_id_out"), out);
+      out.pixelStride = plus1(f("jump_write"));
+      out.slotStride = plus1(f("jump_write_endl"));
+      int64_t a = f("bank_addr_out");
+      out.base = {a, a + out.slotStride, a + 2 * out.slotStride,
+                  a + 3 * out.slotStride};
+      for (int64_t j = 0; j < rows; ++j)
+        for (int64_t x = 0; x < width; ++x)
+          for (int64_t g = 0; g < groups; ++g) {
+            int64_t acc[kMaxLineBytes];
+            std::fill(acc, acc + lineBytes, type == 0 ? 0 : 1);
+            for (int64_t i = 0; i < inputs; ++i) {
+              const ElewInput &e = elewInputs[size_t(i)];
+              int bank;
+              int64_t l = tileLine(e.tile, j, x, g, bank);
+              const int8_t *src = line(bank, l);
+              if (checker)
+                checker->readLine(bank, wrap(l));
+              for (int c = 0; c < lineBytes; ++c)
+                acc[c] = type == 0 ? acc[c] + (int64_t(src[c]) << e.shiftRead)
+                                   : acc[c] * src[c];
+            }
+            int bank;
+            int64_t l = tileLine(out, j, x, g, bank);
+            int8_t *dst = line(bank, l);
+            if (checker)
+              checker->writeLine(bank, wrap(l));
+            for (int c = 0; c < lineBytes; ++c) {
+              int64_t y = shift > 0
+                              ? (acc[c] + (int64_t(1) << (shift - 1))) >> shift
+                              : acc[c];
+              if (f("act_type"))
+                y = std::max<int64_t>(y, 0);
+              dst[c] = int8_t(std::clamp<int64_t>(y, -128, 127));
+            }
           }
       return;
     }
