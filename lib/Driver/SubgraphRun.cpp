@@ -15,6 +15,25 @@ using namespace mlir;
 
 namespace vai {
 
+OwningOpRef<ModuleOp> wrapSubgraphInFunction(Operation *op, func::FuncOp &func,
+                                             Operation *&copy) {
+  auto subgraph = cast<dpu::SubgraphOp>(op);
+  OpBuilder builder(op->getContext());
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(subgraph.getLoc());
+  builder.setInsertionPointToEnd(scratch->getBody());
+  func = func::FuncOp::create(
+      builder, subgraph.getLoc(), "run",
+      builder.getFunctionType(subgraph.getInputs().getTypes(),
+                              subgraph.getResultTypes()));
+  Block *entry = func.addEntryBlock();
+  builder.setInsertionPointToEnd(entry);
+  IRMapping mapping;
+  mapping.map(subgraph.getInputs(), entry->getArguments());
+  copy = builder.clone(*subgraph, mapping);
+  func::ReturnOp::create(builder, subgraph.getLoc(), copy->getResults());
+  return scratch;
+}
+
 LogicalResult runSubgraph(ModuleOp module, const SubgraphRunOptions &options,
                           llvm::raw_ostream &os) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
@@ -79,19 +98,9 @@ LogicalResult runSubgraph(ModuleOp module, const SubgraphRunOptions &options,
 
   // A scratch function that calls a copy of the subgraph: the interpreter
   // checks the inputs' shapes against its signature and runs the body.
-  OpBuilder builder(module.getContext());
-  OwningOpRef<ModuleOp> scratch = ModuleOp::create(subgraph.getLoc());
-  builder.setInsertionPointToEnd(scratch->getBody());
-  auto func = func::FuncOp::create(
-      builder, subgraph.getLoc(), "run",
-      builder.getFunctionType(subgraph.getInputs().getTypes(),
-                              subgraph.getResultTypes()));
-  Block *entry = func.addEntryBlock();
-  builder.setInsertionPointToEnd(entry);
-  IRMapping mapping;
-  mapping.map(subgraph.getInputs(), entry->getArguments());
-  Operation *copy = builder.clone(*subgraph, mapping);
-  func::ReturnOp::create(builder, subgraph.getLoc(), copy->getResults());
+  func::FuncOp func;
+  Operation *copy;
+  OwningOpRef<ModuleOp> scratch = wrapSubgraphInFunction(subgraph, func, copy);
 
   Interpreter interpreter(func);
   auto results = interpreter.run(inputs);

@@ -10,6 +10,7 @@
 #include "vai/Driver/QuantDump.h"
 #include "vai/Driver/Registration.h"
 #include "vai/Driver/SubgraphRun.h"
+#include "vai/Driver/XModelRun.h"
 #include "vai/Driver/XModelViews.h"
 #include "vai/Export/GraphDefExporter.h"
 #include "vai/Export/OnnxExporter.h"
@@ -104,6 +105,12 @@ llvm::cl::opt<std::string> floatModule(
     "float-module", llvm::cl::cat(category), llvm::cl::value_desc("f.mlir"),
     llvm::cl::desc("quant-report: the float (tfg) module the quantized one "
                    "came from, printed with --mlir-print-debuginfo"));
+llvm::cl::opt<std::string> runDpu(
+    "dpu", llvm::cl::cat(category), llvm::cl::init("sim"),
+    llvm::cl::value_desc("sim|interp"),
+    llvm::cl::desc("run-xmodel: run DPU subgraphs in the instruction-level "
+                   "simulator (sim, default) or the fixed-point interpreter "
+                   "(interp)"));
 
 /// @main of `op` and its --input tensors, for quant-dump/-report.
 func::FuncOp mainAndInputs(Operation *op, std::vector<FloatArray> &inputs) {
@@ -455,6 +462,27 @@ void registerAllTranslations() {
       "on --input, nodes matched by name",
       [](Operation *op, llvm::raw_ostream &os) { return quantReport(op, os); },
       dialects);
+  TranslateRegistration runXModelTranslation(
+      "run-xmodel",
+      "run a compiled .xmodel end to end on --input (USER data ops in file "
+      "order), writing every final output into --output-dir "
+      "(docs/run-xmodel.md)",
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &os, MLIRContext *context) -> LogicalResult {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+        Location loc =
+            FileLineColLoc::get(context, buffer->getBufferIdentifier(), 0, 0);
+        if (runDpu != "sim" && runDpu != "interp")
+          return emitError(loc)
+                 << "--dpu must be sim or interp, not '" << runDpu << "'";
+        XModelRunOptions options;
+        options.inputs.assign(inputNpy.begin(), inputNpy.end());
+        options.outputDir = outputDir;
+        options.simulateDpu = runDpu == "sim";
+        return runXModel(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                         options, os, context);
+      });
   TranslateRegistration describeArchTranslation(
       "describe-arch",
       "validate an arch.json (docs/arch-json.md) and print the target it "

@@ -10,6 +10,7 @@
 #include "vai/Simulator/FixedKernels.h"
 #include "vai/Simulator/FloatKernels.h"
 #include "vai/Simulator/HardSoftmax.h"
+#include "vai/Simulator/XirNodeKernels.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <limits>
@@ -288,10 +289,19 @@ void OpEvaluator::floatActivation(Operation *op, tfg::Activation act,
 
 LogicalResult OpEvaluator::evaluate(Operation *op,
                                     std::vector<RuntimeValue> &results) {
-  if (auto node = dyn_cast<tfg::NodeOp>(op))
+  if (auto node = dyn_cast<tfg::NodeOp>(op)) {
+    // XIR ops of compiled xmodels' CPU subgraphs (XirNodeKernels.h).
+    if (node.getFramework() == "xir" && op->getNumResults() == 1) {
+      std::vector<const RuntimeValue *> inputs;
+      for (Value v : op->getOperands())
+        inputs.push_back(&get(v));
+      results.resize(1);
+      return evaluateXirNode(node, inputs, results[0]);
+    }
     return op->emitError() << "interpreter: cannot run '" << node.getFramework()
                            << "' op '" << node.getOpType()
                            << "', which the importer kept verbatim";
+  }
   // Every op the interpreter knows has exactly one result.
   if (op->getNumResults() != 1)
     return op->emitError() << "interpreter: no implementation for '"

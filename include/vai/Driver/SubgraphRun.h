@@ -10,7 +10,9 @@
 #ifndef VAI_DRIVER_SUBGRAPHRUN_H
 #define VAI_DRIVER_SUBGRAPHRUN_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
@@ -34,6 +36,15 @@ struct SubgraphRunOptions {
 mlir::LogicalResult runSubgraph(mlir::ModuleOp module,
                                 const SubgraphRunOptions &options,
                                 llvm::raw_ostream &os);
+
+/// A scratch module whose function @run calls a copy of `subgraph` on its
+/// arguments and returns its results, so the interpreter (which runs
+/// functions) can run one subgraph: it checks the inputs against the
+/// signature and runs the body. `func` and `copy` are set to the function
+/// and the copied subgraph op.
+mlir::OwningOpRef<mlir::ModuleOp>
+wrapSubgraphInFunction(mlir::Operation *subgraph, mlir::func::FuncOp &func,
+                       mlir::Operation *&copy);
 
 } // namespace vai
 

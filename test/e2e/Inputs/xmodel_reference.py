@@ -52,6 +52,14 @@ read their bytes from the subgraph's reg_id_to_parameter_value["REG_<reg_id>"]
 at the tensor's ddr_addr; --compare DIR compares byte for byte with DIR's
 output_<i>.npy.
 
+With --whole, a compiled file runs end to end (execute_compiled): every op
+in dependence order with upload/download passing their input on, the CPU
+ops fix and float2fix (q = clip(floor(x * 2^fp + 1/2), -128, 127)),
+fix2float, transpose and pointpillars' PPScatterV2 (ppscatter_v2) included;
+INPUT is one .npy per data op in file order (int8 codes or floats for a
+data-fix), OUTPUT a directory receiving <i>.npy for the return_ops (int8
+codes) and the ops nobody reads (float32), listed in names.txt.
+
 With --compare OURS.npy the reference output is also compared with OURS.npy
 on the integer level (both divided by the output step 2^-fp and rounded);
 the script prints `compared N outputs: M mismatches` and exits 1 if M > 0.
@@ -1158,6 +1166,150 @@ def execute_subgraph(graph, name, inputs):
     return outputs, counts
 
 
+# ---------------------------------------------------------------------------
+# compiled files: the whole graph (--whole)
+# ---------------------------------------------------------------------------
+
+
+def ppscatter_v2(op, features, coords):
+    """PPScatterV2, pointpillars' custom CPU op, from what Xilinx's example
+    computes (Vitis-AI examples/custom_operator/.../op_PPScatter): a zero
+    [1, C, ny, nx] grid; pillar p's C features go to (y, x) =
+    (int(coords[0, p, 2]), int(coords[0, p, 3])), pillars end at the first
+    x < 0, and a later pillar wins a shared cell."""
+    ny, nx = int(op.attrs["ny"]), int(op.attrs["nx"])
+    channels = int(op.attrs["nchannels"])
+    if features.ndim != 4 or features.shape[0] != 1 or \
+            features.shape[1] != channels or features.shape[3] != 1:
+        raise ValueError("%s: features %s" % (op.name, features.shape))
+    if coords.ndim != 3 or coords.shape[1] != features.shape[2]:
+        raise ValueError("%s: coordinates %s" % (op.name, coords.shape))
+    ys = np.trunc(coords[0, :, 2]).astype(np.int64)
+    xs = np.trunc(coords[0, :, 3]).astype(np.int64)
+    stop = np.nonzero(xs < 0)[0]
+    count = int(stop[0]) if stop.size else xs.size
+    ys, xs = ys[:count], xs[:count]
+    if ((ys < 0) | (ys >= ny) | (xs >= nx)).any():
+        raise ValueError("%s: a pillar lies outside the %dx%d grid"
+                         % (op.name, ny, nx))
+    out = np.zeros((1, channels, ny, nx), np.float64)
+    # The last pillar of each cell: unique over the reversed order.
+    cells = ys * nx + xs
+    _, first_rev = np.unique(cells[::-1], return_index=True)
+    keep = count - 1 - first_rev
+    out[0][:, ys[keep], xs[keep]] = features[0, :, keep, 0].T
+    return out
+
+
+def execute_compiled(graph, inputs):
+    """Runs every op of a compiled graph, ignoring the subgraph tree
+    (upload and download pass their input on): `inputs` holds one array
+    per data/data-fix op in file order (a data-fix takes int8 codes or
+    float values). Returns {name: (array, fix_point or None)} for the
+    graph's return_ops (int8 codes) and for the ops nobody reads (float
+    fix2float results), and the op counts."""
+    ops = [Op(node) for node in graph.all("op_node")]
+    order = topological_order(ops)
+    params = {}
+    for child in graph.get("subg_root").all("subg_child"):
+        attrs = _attr_map(child, "subg_attr")
+        for name in _leaf_op_names(child):
+            params[name] = attrs.get("reg_id_to_parameter_value", {})
+    data_ops = [op for op in ops if op.type in ("data", "data-fix")]
+    if len(inputs) != len(data_ops):
+        raise ValueError("the graph has %d data ops, got %d inputs"
+                         % (len(data_ops), len(inputs)))
+    feed = dict(zip((op.name for op in data_ops), inputs))
+    values, fixpos, counts = {}, {}, collections.Counter()
+
+    def as_float(name):
+        v = values[name].astype(np.float64)
+        return v if fixpos[name] is None else v * 2.0 ** -fixpos[name]
+
+    def quantize(x, fp):
+        return np.clip(np.floor(x * 2.0 ** fp + 0.5), INT8_MIN,
+                       INT8_MAX).astype(np.int64)
+
+    for op in order:
+        counts[op.type] += 1
+        fp = None
+        if op.type == "data":
+            out = np.asarray(feed[op.name], dtype=np.float32)
+        elif op.type == "data-fix":
+            x = np.asarray(feed[op.name])
+            fp = op.fix_point
+            out = (x.astype(np.int64) if x.dtype == np.int8
+                   else quantize(x.astype(np.float64), fp))
+        elif op.type in ("upload", "download"):
+            producer = op.arg("input")
+            out, fp = values[producer], fixpos[producer]
+        elif op.type == "const-fix":
+            out, fp = compiled_const(op, params.get(op.name, {})), op.fix_point
+        elif op.type == "fix2float":
+            out = as_float(op.arg("input")).astype(np.float32)
+        elif op.type in ("fix", "float2fix"):
+            # XIR's fix carries its fix attributes on the op, float2fix on
+            # the op and the tensor.
+            fp = int(op.attrs["fix_point"])
+            if op.attrs.get("round_mode", "DPU_ROUND") != "DPU_ROUND":
+                raise NotImplementedError("%s: round_mode %s" % (
+                    op.name, op.attrs.get("round_mode")))
+            out = quantize(as_float(op.arg("input")), fp)
+        elif op.type == "transpose":
+            producer = op.arg("input")
+            out = np.transpose(values[producer],
+                               [int(a) for a in op.attrs["order"]])
+            fp = fixpos[producer]
+        elif op.type == "PPScatterV2":
+            features, coords = op.args["input"]
+            out = ppscatter_v2(op, as_float(features), as_float(coords))
+            out = out.astype(np.float32)
+        else:
+            op.check_int8()
+            fp = op.fix_point
+            out = run_fix_op(op, values, fixpos, 1)
+        if list(out.shape) != op.dims:
+            raise ValueError("%s: computed shape %s, tensor says %s"
+                             % (op.name, list(out.shape), op.dims))
+        values[op.name], fixpos[op.name] = out, fp
+
+    consumed = {p for op in ops for ps in op.args.values() for p in ps}
+    # return_ops names tensors; in compiled files a download's output
+    # tensor carries the name of the DPU op's original output.
+    by_tensor = {bytes(node.get("output_tensor").get("tensor_name"))
+                 .decode("utf-8"): op.name
+                 for node, op in zip(graph.all("op_node"), ops)}
+    results = {}
+    for name in _attr_map(graph, "graph_attr").get("return_ops", []):
+        producer = by_tensor.get(name, name)
+        results[name] = (np.clip(values[producer], INT8_MIN, INT8_MAX)
+                         .astype(np.int8), fixpos[producer])
+    for op in order:
+        if op.name not in consumed and op.name not in results:
+            results[op.name] = (values[op.name].astype(np.float32), None)
+    return results, counts
+
+
+def main_whole(args):
+    """--whole: INPUT is a comma-separated list of .npy files (one per data
+    op), OUTPUT a directory receiving <i>.npy and names.txt (index, name)."""
+    graph = decode_xmodel(args.model, args.protoc, args.proto_dir)
+    inputs = [np.load(p) for p in args.input.split(",")]
+    results, counts = execute_compiled(graph, inputs)
+    print("reference executed %d ops: %s" % (
+        sum(counts.values()),
+        ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
+    os.makedirs(args.output, exist_ok=True)
+    with open(os.path.join(args.output, "names.txt"), "w") as names:
+        for i, (name, (value, fp)) in enumerate(results.items()):
+            np.save(os.path.join(args.output, "%d.npy" % i), value)
+            names.write("%d %s\n" % (i, name))
+            print("output %d %s %s %s" % (i, name, list(value.shape),
+                                          "float32" if fp is None
+                                          else "fix_point=%d" % fp))
+    return 0
+
+
 def main_subgraph(args):
     """--subgraph: INPUT is a comma-separated list of int8 .npy codes and
     OUTPUT a directory receiving output_<i>.npy (int8 codes)."""
@@ -1243,7 +1395,14 @@ def main(argv=None):
                              "xmodel: INPUT is a comma-separated list of "
                              "int8 .npy codes, OUTPUT a directory for "
                              "output_<i>.npy, --compare a directory of ours")
+    parser.add_argument("--whole", action="store_true",
+                        help="run a whole compiled xmodel: INPUT is a "
+                             "comma-separated list of .npy (one per data "
+                             "op), OUTPUT a directory for <i>.npy and "
+                             "names.txt")
     args = parser.parse_args(argv)
+    if args.whole:
+        return main_whole(args)
     if args.subgraph:
         return main_subgraph(args)
 
