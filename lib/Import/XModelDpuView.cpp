@@ -28,6 +28,7 @@
 #include "vai/Dialect/Tfg/TfgOps.h"
 #include "vai/Export/XirAttributes.h"
 #include "vai/Import/ImportUtils.h"
+#include "vai/Import/XModelGraphIndex.h"
 #include "vai/Import/XModelImporter.h"
 #include "vai/Proto/XModel.h"
 #include "vai/Support/TransposeData.h"
@@ -81,7 +82,6 @@ private:
            << "op '" << op.name << "' (" << op.type << "): ";
   }
 
-  LogicalResult indexOps();
   LogicalResult collectChildren();
   LogicalResult collectLeafOps(const XSubgraph &s, size_t child);
   LogicalResult orderOps();
@@ -108,10 +108,8 @@ private:
   Location fileLoc;
   const proto::XGraph *graph = nullptr;
   func::FuncOp func;
-  llvm::StringMap<size_t> index;         // op name -> file position
-  llvm::StringMap<std::string> tensorOf; // tensor name -> op name
-  std::vector<size_t> topo;              // file positions, topological
-  std::vector<size_t> rank;              // file position -> topo position
+  XModelGraphIndex graphIndex; // op names, tensor names, order
+  std::vector<size_t> rank;    // file position -> topological position
   std::vector<Child> children;
   llvm::StringMap<size_t> childOf; // op name -> child index
   llvm::StringSet<> exported;      // ops read by another child or returned
@@ -123,46 +121,13 @@ private:
   llvm::StringMap<Value> consts;   // const name (+ "#hwio") -> value
 };
 
-LogicalResult DpuViewImporter::indexOps() {
-  for (size_t i = 0; i < graph->ops.size(); ++i) {
-    const XOp &op = graph->ops[i];
-    if (op.name.empty())
-      return emitError(fileLoc)
-             << "op #" << i << " (" << op.type << ") has no name";
-    if (!index.try_emplace(op.name, i).second)
-      return emitError(nameLoc(op.name))
-             << "two ops are named '" << op.name << "'";
-    tensorOf.try_emplace(op.outputTensor.name, op.name);
-  }
-  for (const XOp &op : graph->ops)
-    for (const proto::XOpArg &arg : op.args)
-      for (const std::string &in : arg.argOps)
-        if (!index.count(in))
-          return opError(op) << "input '" << arg.argName << "' names '" << in
-                             << "', which is not an op of the graph";
-  return success();
-}
-
-/// File order where it is topological (XIR writes it so), else the first
-/// topological order in file order; a cycle is an error.
+/// Indexes the ops (XModelGraphIndex) and ranks them topologically.
 LogicalResult DpuViewImporter::orderOps() {
-  size_t n = graph->ops.size();
-  std::vector<size_t> pending(n, 0);
-  std::vector<std::vector<size_t>> users(n);
-  for (size_t i = 0; i < n; ++i)
-    for (const proto::XOpArg &arg : graph->ops[i].args)
-      for (const std::string &in : arg.argOps) {
-        users[index.lookup(in)].push_back(i);
-        ++pending[i];
-      }
-  topo = stableTopologicalOrder(users, pending);
-  if (topo.size() != n)
-    for (size_t i = 0; i < n; ++i)
-      if (pending[i])
-        return opError(graph->ops[i]) << "is on a cycle of the graph";
-  rank.assign(n, 0);
-  for (size_t r = 0; r < n; ++r)
-    rank[topo[r]] = r;
+  if (failed(graphIndex.build(*graph, fileLoc)))
+    return failure();
+  rank.assign(graph->ops.size(), 0);
+  for (size_t r = 0; r < graphIndex.topo.size(); ++r)
+    rank[graphIndex.topo[r]] = r;
   return success();
 }
 
@@ -174,7 +139,7 @@ LogicalResult DpuViewImporter::collectLeafOps(const XSubgraph &s,
            << (s.children.empty() ? "neither ops nor child subgraphs"
                                   : "both ops and child subgraphs");
   for (const std::string &name : s.opNames) {
-    if (!index.count(name))
+    if (!graphIndex.index.count(name))
       return emitError(fileLoc) << "subgraph '" << s.name << "' names op '"
                                 << name << "', which is not an op of the graph";
     auto [it, inserted] = childOf.try_emplace(name, child);
@@ -183,7 +148,7 @@ LogicalResult DpuViewImporter::collectLeafOps(const XSubgraph &s,
              << "op '" << name << "' is in two subgraphs, '"
              << children[it->second].subgraph->name << "' and '"
              << children[child].subgraph->name << "'";
-    children[child].ops.push_back(index.lookup(name));
+    children[child].ops.push_back(graphIndex.index.lookup(name));
   }
   for (const XSubgraph &leaf : s.children)
     if (failed(collectLeafOps(leaf, child)))
@@ -268,19 +233,16 @@ FailureOr<quant::FixType> DpuViewImporter::fixTypeOfTensor(const XOp &op) {
   const XAttr *isSigned = findAttr(t, "if_signed", XAttr::Bool);
   const XAttr *round = findAttr(t, "round_mode", XAttr::String);
   int64_t width = bits ? bits->i : op.outputTensor.bitWidth;
-  quant::RoundMode mode = quant::RoundMode::dpu_round;
-  if (round && round->s == "STD_ROUND")
-    mode = quant::RoundMode::std_round;
-  else if (round && round->s == "PY3_ROUND")
-    mode = quant::RoundMode::py3_round;
-  else if (round && round->s != "DPU_ROUND")
+  std::optional<quant::RoundMode> mode =
+      round ? parseXirRoundMode(round->s) : quant::RoundMode::dpu_round;
+  if (!mode)
     return opError(op) << "unknown round_mode '" << round->s << "'";
   if (width != 8 || point->i < -64 || point->i > 64)
     return opError(op) << "tensor '" << op.outputTensor.name << "' is " << width
                        << "-bit with fix_point " << point->i
                        << "; the dpu view models 8-bit fixed point";
   return quant::FixType::get(context, unsigned(width), int(point->i),
-                             isSigned ? isSigned->b : true, mode);
+                             isSigned ? isSigned->b : true, *mode);
 }
 
 /// The MLIR type of an op's output tensor: fixed-point XINT tensors as
@@ -514,7 +476,7 @@ LogicalResult DpuViewImporter::convertConvLike(const XOp &op, Child &child) {
         if (a.argOps.size() != 1)
           return opError(op) << "expects one '" << arg << "' input, it has "
                              << a.argOps.size();
-        const XOp &c = graph->ops[index.lookup(a.argOps[0])];
+        const XOp &c = graph->ops[graphIndex.index.lookup(a.argOps[0])];
         if (c.type != "const-fix" ||
             childOf.lookup(c.name) != childOf.lookup(op.name))
           return opError(op) << "its " << arg << " '" << c.name
@@ -979,7 +941,7 @@ LogicalResult DpuViewImporter::buildChild(Child &child) {
 
 OwningOpRef<ModuleOp> DpuViewImporter::run(const proto::XGraph &g) {
   graph = &g;
-  if (failed(indexOps()) || failed(orderOps()) || failed(collectChildren()))
+  if (failed(orderOps()) || failed(collectChildren()))
     return nullptr;
   std::vector<size_t> order;
   if (failed(orderChildren(order)))
@@ -1002,7 +964,7 @@ OwningOpRef<ModuleOp> DpuViewImporter::run(const proto::XGraph &g) {
   if (const XAttr *ret = findAttr(g.attrs, "return_ops", XAttr::StringVec))
     outputs = ret->strs;
   for (const std::string &name : outputs) {
-    std::string op = index.count(name) ? name : tensorOf.lookup(name);
+    std::string op = graphIndex.opOf(name);
     if (op.empty()) {
       emitError(fileLoc) << "graph attribute return_ops names '" << name
                          << "', which is neither an op nor an op's output "
@@ -1046,8 +1008,7 @@ OwningOpRef<ModuleOp> DpuViewImporter::run(const proto::XGraph &g) {
   builder.setInsertionPointToEnd(entry);
   SmallVector<Value> results;
   for (const std::string &name : outputs)
-    results.push_back(
-        outer.lookup(index.count(name) ? name : tensorOf.lookup(name)));
+    results.push_back(outer.lookup(graphIndex.opOf(name)));
   if (failed(finishMainFunction(builder, func, fileLoc, results, outputs)))
     return nullptr;
   return module;

@@ -21,6 +21,7 @@
 #include "vai/Export/XModelFixForm.h"
 #include "vai/Export/XirAttributes.h"
 #include "vai/Import/ImportUtils.h"
+#include "vai/Import/XModelGraphIndex.h"
 #include "vai/Proto/XModel.h"
 #include "vai/Support/TransposeData.h"
 #include "llvm/ADT/StringMap.h"
@@ -107,13 +108,7 @@ quant::FixType fixTypeOf(MLIRContext *context, const XOp &op) {
   const XAttr *round = get("round_mode", XAttr::String);
   if (!bits || !point || !isSigned || !round)
     return {};
-  std::optional<quant::RoundMode> mode;
-  if (round->s == "DPU_ROUND")
-    mode = quant::RoundMode::dpu_round;
-  else if (round->s == "STD_ROUND")
-    mode = quant::RoundMode::std_round;
-  else if (round->s == "PY3_ROUND")
-    mode = quant::RoundMode::py3_round;
+  std::optional<quant::RoundMode> mode = parseXirRoundMode(round->s);
   if (!mode || bits->i < 2 || bits->i > 32 || point->i < -64 || point->i > 64)
     return {};
   return quant::FixType::get(context, unsigned(bits->i), int(point->i),
@@ -143,8 +138,6 @@ private:
   LogicalResult checkGraph(const proto::XGraph &graph);
   LogicalResult checkSubgraphs(const proto::XSubgraph &s, bool isRoot,
                                llvm::StringMap<std::string> &leafOf);
-  std::string opOfOutput(const std::string &name) const;
-  LogicalResult order(const proto::XGraph &graph, std::vector<size_t> &out);
   void countUses(const proto::XGraph &graph);
   void findFusedConsts(const proto::XGraph &graph);
   void findPatterns(const proto::XGraph &graph);
@@ -163,8 +156,7 @@ private:
   MLIRContext *context;
   OpBuilder builder;
   Location fileLoc;
-  llvm::StringMap<size_t> index;         // op name -> position in the file
-  llvm::StringMap<std::string> tensorOf; // output tensor name -> op name
+  XModelGraphIndex graphIndex;           // op names, tensor names, order
   llvm::StringMap<Value> values;         // op name -> its result
   llvm::StringMap<std::string> fusedFix; // const name -> the fix reading it
   llvm::StringMap<const XOp *> fusedIn;  // fix name -> its fused const
@@ -178,16 +170,8 @@ private:
 };
 
 LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
-  for (size_t i = 0; i < graph.ops.size(); ++i) {
-    const XOp &op = graph.ops[i];
-    if (op.name.empty())
-      return emitError(fileLoc)
-             << "op #" << i << " (" << op.type << ") has no name";
-    if (!index.try_emplace(op.name, i).second)
-      return emitError(nameLoc(op.name))
-             << "two ops are named '" << op.name << "'";
-    tensorOf.try_emplace(op.outputTensor.name, op.name);
-  }
+  if (failed(graphIndex.build(graph, fileLoc)))
+    return failure();
   for (const XOp &op : graph.ops) {
     // XIR's fix op definition: one REQUIRED input (built_in_ops.cpp).
     size_t inputs = 0;
@@ -198,14 +182,6 @@ LogicalResult Importer::checkGraph(const proto::XGraph &graph) {
              << "fix op '" << op.name << "' needs exactly one input, it has "
              << inputs;
   }
-  for (const XOp &op : graph.ops)
-    for (const proto::XOpArg &arg : op.args)
-      for (const std::string &input : arg.argOps)
-        if (!index.count(input))
-          return emitError(nameLoc(op.name))
-                 << "op '" << op.name << "' (" << op.type << ") input '"
-                 << arg.argName << "' names '" << input
-                 << "', which is not an op of the graph";
   return success();
 }
 
@@ -221,7 +197,7 @@ LogicalResult Importer::checkSubgraphs(const proto::XSubgraph &s, bool isRoot,
            << (s.children.empty() ? "neither ops nor child subgraphs"
                                   : "both ops and child subgraphs");
   for (const std::string &name : s.opNames) {
-    if (!index.count(name))
+    if (!graphIndex.index.count(name))
       return emitError(fileLoc) << "subgraph '" << s.name << "' names op '"
                                 << name << "', which is not an op of the graph";
     if (isRoot)
@@ -237,38 +213,6 @@ LogicalResult Importer::checkSubgraphs(const proto::XSubgraph &s, bool isRoot,
   return success();
 }
 
-/// The op a return_ops entry means: an op name (quantized files) or, in
-/// compiled files whose ops are renamed, the name of an op's output tensor.
-std::string Importer::opOfOutput(const std::string &name) const {
-  if (index.count(name))
-    return name;
-  return tensorOf.lookup(name);
-}
-
-/// File order when it is topological (XIR writes it so), else the first
-/// topological order in file order. A cycle is an error.
-LogicalResult Importer::order(const proto::XGraph &graph,
-                              std::vector<size_t> &out) {
-  size_t n = graph.ops.size();
-  std::vector<size_t> pending(n, 0);
-  std::vector<std::vector<size_t>> users(n);
-  for (size_t i = 0; i < n; ++i)
-    for (const proto::XOpArg &arg : graph.ops[i].args)
-      for (const std::string &input : arg.argOps) {
-        users[index.lookup(input)].push_back(i);
-        ++pending[i];
-      }
-  out = stableTopologicalOrder(users, pending);
-  if (out.size() == n)
-    return success();
-  for (size_t i = 0; i < n; ++i)
-    if (pending[i])
-      return emitError(nameLoc(graph.ops[i].name))
-             << "op '" << graph.ops[i].name << "' (" << graph.ops[i].type
-             << ") is on a cycle of the graph";
-  return failure();
-}
-
 /// How often each op is read, and which ops the graph returns.
 void Importer::countUses(const proto::XGraph &graph) {
   for (const XOp &op : graph.ops)
@@ -278,7 +222,7 @@ void Importer::countUses(const proto::XGraph &graph) {
   if (auto it = graph.attrs.find("return_ops");
       it != graph.attrs.end() && it->second.kind == XAttr::StringVec)
     for (const std::string &name : it->second.strs)
-      returned.insert(opOfOutput(name));
+      returned.insert(graphIndex.opOf(name));
 }
 
 /// A float `const` read by exactly one `fix` (and nothing else) becomes one
@@ -288,7 +232,7 @@ void Importer::findFusedConsts(const proto::XGraph &graph) {
     if (fix.type != "fix" || fix.args.size() != 1 ||
         fix.args[0].argName != "input" || fix.args[0].argOps.size() != 1)
       continue;
-    const XOp &c = graph.ops[index.lookup(fix.args[0].argOps[0])];
+    const XOp &c = graph.ops[graphIndex.index.lookup(fix.args[0].argOps[0])];
     if (c.type != "const" || uses.lookup(c.name) != 1 ||
         returned.count(c.name) || !c.args.empty() || c.attrs.size() != 3 ||
         !isPlainFloatTensor(c.outputTensor, c) ||
@@ -592,9 +536,9 @@ static quant::ConstOp toHWIO(OpBuilder &b, quant::ConstOp c,
 /// A convolution's weights must be a `const` (read directly or through its
 /// `fix`): the DPU keeps them in its parameter memory.
 LogicalResult Importer::checkConstWeights(const XOp &op, StringRef weights) {
-  const XOp *source = &graph->ops[index.lookup(weights)];
+  const XOp *source = &graph->ops[graphIndex.index.lookup(weights)];
   if (source->type == "fix")
-    source = &graph->ops[index.lookup(source->args[0].argOps[0])];
+    source = &graph->ops[graphIndex.index.lookup(source->args[0].argOps[0])];
   if (source->type == "const")
     return success();
   return emitError(nameLoc(op.name))
@@ -976,9 +920,7 @@ OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
   llvm::StringMap<std::string> leafOf;
   if (failed(checkSubgraphs(graph.root, /*isRoot=*/true, leafOf)))
     return nullptr;
-  std::vector<size_t> topo;
-  if (failed(order(graph, topo)))
-    return nullptr;
+  const std::vector<size_t> &topo = graphIndex.topo;
   this->graph = &graph;
   countUses(graph);
   findFusedConsts(graph);
@@ -1018,10 +960,10 @@ OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
       func.setArgAttr(i, "xir.tensor", extras);
     // Where the data op stood among the ops, so that the writer puts it
     // back there (the files then compare byte for byte).
-    if (index.lookup(op->name) != i)
-      func.setArgAttr(
-          i, "xir.position",
-          builder.getI64IntegerAttr(int64_t(index.lookup(op->name))));
+    if (graphIndex.index.lookup(op->name) != i)
+      func.setArgAttr(i, "xir.position",
+                      builder.getI64IntegerAttr(
+                          int64_t(graphIndex.index.lookup(op->name))));
   }
   builder.setInsertionPointToEnd(body);
   for (size_t i : topo) {
@@ -1049,7 +991,7 @@ OwningOpRef<ModuleOp> Importer::run(const proto::XGraph &graph) {
   }
   SmallVector<Value> results;
   for (const std::string &name : outputs) {
-    Value v = values.lookup(opOfOutput(name));
+    Value v = values.lookup(graphIndex.opOf(name));
     if (!v) {
       emitError(fileLoc) << "graph attribute return_ops names '" << name
                          << "', which is neither an op nor an op's output "
