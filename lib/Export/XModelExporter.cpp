@@ -210,13 +210,18 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
     x.attrs["bias_term"] = XAttr::boolean(bool(c.getBias()));
     x.attrs["nonlinear"] = XAttr::string(nonlinearName(c.getNonlinear()));
   };
-  auto addLayerArgs = [&](XOp &x, auto c) {
+  XOp *created = nullptr;
+  // A conv-like layer's workload (2 ops per multiply-accumulate), its
+  // input/weights/bias arguments, and its share of the subgraph's MACs.
+  auto finishLayer = [&](XOp &x, auto c, int64_t layerMacs) {
+    x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
+    macs += layerMacs;
     addArg(x, "input", c.getInput());
     addArg(x, "weights", c.getWeights());
     if (c.getBias())
       addArg(x, "bias", c.getBias());
+    created = &x;
   };
-  XOp *created = nullptr;
   LogicalResult result =
       llvm::TypeSwitch<Operation *, LogicalResult>(op)
           .Case([&](quant::ConstOp c) {
@@ -279,10 +284,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
                                 w.getDimSize(0) * w.getDimSize(1) *
                                 w.getDimSize(2);
-            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
-            macs += layerMacs;
-            addLayerArgs(x, c);
-            created = &x;
+            finishLayer(x, c, layerMacs);
             return success();
           })
           .Case([&](dpu::PoolOp p) {
@@ -325,10 +327,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             int64_t layerMacs = in[0] * in[1] * in[2] * in[3] *
                                 w.getDimSize(0) * w.getDimSize(1) *
                                 w.getDimSize(3);
-            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
-            macs += layerMacs;
-            addLayerArgs(x, c);
-            created = &x;
+            finishLayer(x, c, layerMacs);
             return success();
           })
           .Case<quant::DepthwiseConv2DOp, dpu::DwConvOp>([&](auto c) {
@@ -341,10 +340,7 @@ LogicalResult Exporter::exportOp(Operation *op, StringRef device,
             setLayerAttrs(x, c);
             int64_t layerMacs = out[0] * out[1] * out[2] * out[3] *
                                 w.getDimSize(0) * w.getDimSize(1);
-            x.attrs["workload"] = XAttr::uint64(uint64_t(2 * layerMacs));
-            macs += layerMacs;
-            addLayerArgs(x, c);
-            created = &x;
+            finishLayer(x, c, layerMacs);
             return success();
           })
           .Case<quant::MulOp, dpu::ElewMulOp>([&](auto m) {

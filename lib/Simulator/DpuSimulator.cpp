@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "vai/Simulator/DpuSimulator.h"
+#include "vai/Support/FixedPoint.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
@@ -351,6 +352,18 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
   };
   std::array<ElewInput, 4> elewInputs;
 
+  // A bank line an engine reads or writes, told to the checker if any.
+  auto fetch = [&](int bank, int64_t l) -> const int8_t * {
+    if (checker)
+      checker->readLine(bank, wrap(l));
+    return line(bank, l);
+  };
+  auto store = [&](int bank, int64_t l) -> int8_t * {
+    if (checker)
+      checker->writeLine(bank, wrap(l));
+    return line(bank, l);
+  };
+
   // Scratch buffers reused across CONVs.
   std::vector<int16_t> window, weights;
   std::vector<int64_t> bias;
@@ -387,8 +400,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       int64_t lineStride = plus1(isLoad ? f("jump_write") : f("jump_read"));
       int64_t ddrStride = plus1(isLoad ? f("jump_read") : f("jump_write"));
       int64_t addr = f("ddr_addr"), first = f("bank_addr");
-      uint8_t *mem =
-          ddrSpan(at, f("reg_id"), addr, (pixels - 1) * ddrStride + bytes);
+      int reg = int(f("reg_id"));
+      uint8_t *mem = ddrSpan(at, reg, addr, (pixels - 1) * ddrStride + bytes);
       if (!mem) {
         ok = false;
         return;
@@ -402,30 +415,20 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
         ++stats.unverified["save const_en"];
       }
       for (int64_t i = 0; i < pixels; ++i) {
+        int64_t ddrAt = addr + i * ddrStride;
+        if (checker && isLoad)
+          checker->readDdr(reg, ddrAt, bytes);
         // A pixel's bytes fill consecutive lines, lineBytes at a time.
         for (int64_t b = 0; b < bytes; b += lineBytes) {
-          int8_t *cells = line(bank, first + i * lineStride + b / lineBytes);
-          uint8_t *bytesAt = mem + i * ddrStride + b;
+          int64_t l = first + i * lineStride + b / lineBytes;
           size_t n = size_t(std::min<int64_t>(lineBytes, bytes - b));
           if (isLoad)
-            std::memcpy(cells, bytesAt, n);
+            std::memcpy(store(bank, l), mem + i * ddrStride + b, n);
           else
-            std::memcpy(bytesAt, cells, n);
+            std::memcpy(mem + i * ddrStride + b, fetch(bank, l), n);
         }
-        if (!checker)
-          continue;
-        int64_t reg = f("reg_id"), at = addr + i * ddrStride;
-        int64_t firstLine = first + i * lineStride;
-        int64_t numLines = (bytes + lineBytes - 1) / lineBytes;
-        if (isLoad) {
-          checker->readDdr(int(reg), at, bytes);
-          for (int64_t l = 0; l < numLines; ++l)
-            checker->writeLine(bank, wrap(firstLine + l));
-        } else {
-          for (int64_t l = 0; l < numLines; ++l)
-            checker->readLine(bank, wrap(firstLine + l));
-          checker->writeDdr(int(reg), at, bytes);
-        }
+        if (checker && !isLoad)
+          checker->writeDdr(reg, ddrAt, bytes);
       }
       if (!isLoad)
         stats.outputBytes += pixels * bytes;
@@ -465,19 +468,14 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
         for (int64_t tap = 0; tap < taps; ++tap)
           for (int64_t g = 0; g < groups; ++g) {
             const int8_t *src =
-                line(model.weightBankBase + lane, wBase + tap * groups + g);
-            if (checker)
-              checker->readLine(model.weightBankBase + lane,
-                                wrap(wBase + tap * groups + g));
+                fetch(model.weightBankBase + lane, wBase + tap * groups + g);
             int64_t valid = g == groups - 1 ? lineBytes - unused : lineBytes;
             int16_t *dst =
                 &weights[size_t(lane * k + (tap * groups + g) * lineBytes)];
             for (int64_t c = 0; c < valid; ++c)
               dst[c] = src[c];
           }
-      const int8_t *biasLine = line(model.biasBank, f("bank_addr_bias"));
-      if (checker)
-        checker->readLine(model.biasBank, wrap(f("bank_addr_bias")));
+      const int8_t *biasLine = fetch(model.biasBank, f("bank_addr_bias"));
       window.assign(size_t(k), 0);
       for (int64_t j = 0; j < conv.rows; ++j)
         for (int64_t x = 0; x < width; ++x) {
@@ -498,18 +496,14 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
               }
               for (int64_t g = 0; g < groups; ++g, dst += lineBytes) {
                 int64_t l = rowLine + u * in.pixelStride + g;
-                const int8_t *src = line(bank, l);
-                if (checker)
-                  checker->readLine(bank, wrap(l));
+                const int8_t *src = fetch(bank, l);
                 widen(src, dst, lineBytes);
               }
             }
           }
           int bank;
           int64_t l = tileLine(out, j, x, 0, bank);
-          int8_t *dst = line(bank, l);
-          if (checker)
-            checker->writeLine(bank, wrap(l));
+          int8_t *dst = store(bank, l);
           int outLanes = std::min(lanes, lineBytes);
           int64_t acc[kMaxLineBytes];
           dotLanes(window.data(), weights.data(), k, outLanes, acc);
@@ -573,42 +567,29 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
           for (int64_t g = 0; g < alu.groups; ++g) {
             int outBank;
             int64_t l = tileLine(out, j, x, g, outBank);
-            int8_t *dst = line(outBank, l);
-            if (checker)
-              checker->writeLine(outBank, wrap(l));
-            if (alu.mode == 4) {
-              // Leaky ReLU, pointwise: negatives times 26/256 (XIR's alpha),
-              // rounded half up.
+            int8_t *dst = store(outBank, l);
+            if (alu.mode == 4 || alu.mode == 7) {
+              // Pointwise modes: the window is the pixel itself.
               int bank;
               int64_t il = tileLine(in, j * alu.sh, x * alu.sw, g, bank);
-              const int8_t *src = line(bank, il);
-              if (checker)
-                checker->readLine(bank, wrap(il));
-              for (int c = 0; c < lineBytes; ++c)
-                dst[c] = src[c] >= 0
-                             ? src[c]
-                             : int8_t((int64_t(src[c]) * 26 + 128) >> 8);
-              continue;
-            }
-            if (alu.mode == 7) {
-              // The window is the pixel itself (hard sigmoid is 1x1).
-              int bank;
-              int64_t il = tileLine(in, j * alu.sh, x * alu.sw, g, bank);
-              const int8_t *src = line(bank, il);
-              if (checker)
-                checker->readLine(bank, wrap(il));
-              // relu6(x + 3) * 2731 at input position shift_bias (the
-              // upper clip is XIR hard-sigmoid's; ISA1.md's samples saturate
-              // before reaching it).
+              const int8_t *src = fetch(bank, il);
+              // relu6(x + 3) * 2731 at input position shift_bias for hard
+              // sigmoid (the upper clip is XIR hard-sigmoid's; ISA1.md's
+              // samples saturate before reaching it).
               int64_t three = int64_t(3) << alu.shiftBias;
               for (int c = 0; c < lineBytes; ++c) {
+                if (alu.mode == 4) {
+                  // Leaky ReLU: negatives times 26/256 (XIR's alpha),
+                  // rounded half up.
+                  dst[c] = src[c] >= 0
+                               ? src[c]
+                               : int8_t(roundHalfUpShift(src[c] * 26, 8));
+                  continue;
+                }
                 int64_t v =
                     std::clamp<int64_t>(src[c] + three, 0, 2 * three) * 2731;
-                int64_t y = alu.shiftCut > 0
-                                ? (v + (int64_t(1) << (alu.shiftCut - 1))) >>
-                                      alu.shiftCut
-                                : v;
-                dst[c] = int8_t(std::min<int64_t>(y, 127));
+                dst[c] = int8_t(
+                    std::min<int64_t>(roundHalfUpShift(v, alu.shiftCut), 127));
               }
               continue;
             }
@@ -631,17 +612,13 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 if (u < padLeft || u > lastCol)
                   continue;
                 int64_t il = rowLine + u * in.pixelStride;
-                const int8_t *src = line(bank, il);
-                if (checker)
-                  checker->readLine(bank, wrap(il));
+                const int8_t *src = fetch(bank, il);
                 if (isMax) {
                   for (int c = 0; c < lineBytes; ++c)
                     acc[c] = std::max<int64_t>(acc[c], src[c]);
                 } else if (isDw) {
                   int64_t wl = weightsAt + (ky * alu.kw + kx) * alu.groups + g;
-                  const int8_t *w = line(model.aluWeightBank, wl);
-                  if (checker)
-                    checker->readLine(model.aluWeightBank, wrap(wl));
+                  const int8_t *w = fetch(model.aluWeightBank, wl);
                   for (int c = 0; c < lineBytes; ++c)
                     acc[c] += int64_t(src[c]) * w[c];
                 } else {
@@ -650,12 +627,8 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 }
               }
             }
-            const int8_t *bias = nullptr;
-            if (alu.mode == 0) {
-              bias = line(model.biasBank, biasAt + g);
-              if (checker)
-                checker->readLine(model.biasBank, wrap(biasAt + g));
-            }
+            const int8_t *bias =
+                alu.mode == 0 ? fetch(model.biasBank, biasAt + g) : nullptr;
             for (int c = 0; c < lineBytes; ++c) {
               int64_t y = acc[c];
               if (isDw) {
@@ -664,10 +637,7 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
                 continue;
               }
               if (alu.mode == 2) // sum * multi_factor / 2^shift_cut, half up
-                y = (y * multiFactor + (alu.shiftCut > 0
-                                            ? int64_t(1) << (alu.shiftCut - 1)
-                                            : 0)) >>
-                    alu.shiftCut;
+                y = roundHalfUpShift(y * multiFactor, alu.shiftCut);
               dst[c] = int8_t(std::clamp<int64_t>(y, -128, 127));
             }
           }
@@ -700,6 +670,7 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
       int64_t inputs = plus1(f("num")), rows = plus1(f("valid_pixel_parallel"));
       int64_t width = plus1(f("length")), groups = plus1(f("channel_group"));
       int type = int(f("elew_type")), shift = int(f("shift_write"));
+      bool relu = f("act_type") != 0;
       if (type > 1 || inputs > int64_t(elewInputs.size())) {
         ok = at.fail("ELEW type " + llvm::Twine(type) + " with " +
                      llvm::Twine(inputs) + " inputs is not simulated");
@@ -726,23 +697,17 @@ bool Simulator::run(llvm::ArrayRef<uint8_t> code, Ddr &ddr, RunStats &stats,
               const ElewInput &e = elewInputs[size_t(i)];
               int bank;
               int64_t l = tileLine(e.tile, j, x, g, bank);
-              const int8_t *src = line(bank, l);
-              if (checker)
-                checker->readLine(bank, wrap(l));
+              const int8_t *src = fetch(bank, l);
               for (int c = 0; c < lineBytes; ++c)
                 acc[c] = type == 0 ? acc[c] + (int64_t(src[c]) << e.shiftRead)
                                    : acc[c] * src[c];
             }
             int bank;
             int64_t l = tileLine(out, j, x, g, bank);
-            int8_t *dst = line(bank, l);
-            if (checker)
-              checker->writeLine(bank, wrap(l));
+            int8_t *dst = store(bank, l);
             for (int c = 0; c < lineBytes; ++c) {
-              int64_t y = shift > 0
-                              ? (acc[c] + (int64_t(1) << (shift - 1))) >> shift
-                              : acc[c];
-              if (f("act_type"))
+              int64_t y = roundHalfUpShift(acc[c], shift);
+              if (relu)
                 y = std::max<int64_t>(y, 0);
               dst[c] = int8_t(std::clamp<int64_t>(y, -128, 127));
             }

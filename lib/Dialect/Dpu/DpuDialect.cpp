@@ -146,31 +146,34 @@ static LogicalResult verifyShiftFields(ConvLikeOp op) {
   return vai::quant::verifyShifts(op, input, weights, biasPoint, output);
 }
 
-LogicalResult ConvOp::verify() {
-  if (failed(verifyShiftFields(*this)))
+/// The shifts and window attributes dpu.conv and dpu.conv_transpose share.
+template <typename ConvLikeOp>
+static LogicalResult verifyHwioLayer(ConvLikeOp op) {
+  if (failed(verifyShiftFields(op)))
     return failure();
-  auto weightType = cast<RankedTensorType>(getWeights().getType());
-  if (weightType.getRank() != 4 || getStrides().size() != 2 ||
-      getDilations().size() != 2 || getPad().size() != 4)
-    return emitOpError() << "expects HWIO weights, 2 strides, 2 dilations "
-                            "and 4 pads";
-  if (failed(vai::quant::verifyWindowResult(
-          *this, cast<RankedTensorType>(getInput().getType()),
-          cast<RankedTensorType>(getOutput().getType()),
-          weightType.getShape().take_front(2), getStrides(), getDilations(),
-          getPad(), weightType.getDimSize(3))))
-    return failure();
+  auto weightType = cast<RankedTensorType>(op.getWeights().getType());
+  if (weightType.getRank() != 4 || op.getStrides().size() != 2 ||
+      op.getDilations().size() != 2 || op.getPad().size() != 4)
+    return op.emitOpError() << "expects HWIO weights, 2 strides, 2 dilations "
+                               "and 4 pads";
   return success();
 }
 
-LogicalResult ConvTransposeOp::verify() {
-  if (failed(verifyShiftFields(*this)))
+LogicalResult ConvOp::verify() {
+  if (failed(verifyHwioLayer(*this)))
     return failure();
   auto weightType = cast<RankedTensorType>(getWeights().getType());
-  if (weightType.getRank() != 4 || getStrides().size() != 2 ||
-      getDilations().size() != 2 || getPad().size() != 4)
-    return emitOpError() << "expects HWIO weights, 2 strides, 2 dilations "
-                            "and 4 pads";
+  return vai::quant::verifyWindowResult(
+      *this, cast<RankedTensorType>(getInput().getType()),
+      cast<RankedTensorType>(getOutput().getType()),
+      weightType.getShape().take_front(2), getStrides(), getDilations(),
+      getPad(), weightType.getDimSize(3));
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  if (failed(verifyHwioLayer(*this)))
+    return failure();
+  auto weightType = cast<RankedTensorType>(getWeights().getType());
   return vai::quant::verifyTransposedWindowResult(
       *this, cast<RankedTensorType>(getInput().getType()),
       cast<RankedTensorType>(getOutput().getType()),
