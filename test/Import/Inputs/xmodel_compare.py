@@ -287,21 +287,28 @@ def subgraph_report(g):
     print('ops whose output tensor has another name: %d' % renamed)
 
 
-def const_checks(g):
+def op_index(g):
+    """The graph's ops, ops by name, and the ops reading each op (once per
+    input naming it)."""
     ops = fields(g, 'op_node')
     by_name = {one(o, 'op_name').decode(): o for o in ops}
-    uses = {}
+    users = {}
     for o in ops:
         for arg in fields(o, 'args'):
             for src in fields(arg, 'arg_ops'):
-                uses[src.decode()] = uses.get(src.decode(), 0) + 1
+                users.setdefault(src.decode(), []).append(o)
+    return ops, by_name, users
+
+
+def const_checks(g):
+    ops, by_name, users = op_index(g)
     count = 0
     for fix in ops:
         if one(fix, 'op_type') != b'fix':
             continue
         src = one(one(fix, 'args', []), 'arg_ops').decode()
         c = by_name[src]
-        if one(c, 'op_type') != b'const' or uses[src] != 1:
+        if one(c, 'op_type') != b'const' or len(users[src]) != 1:
             continue
         attrs = attr_map(fix, 'op_attr')
         fp = int(one(attrs['fix_point'], 'int32_value'))
@@ -349,13 +356,7 @@ def pattern_counts(g):
     only attributes) + fix is a quant.max_pool. A transpose of a fix output
     read by such a pattern gets one quant.quantize (its position carried
     through the transpose) and stays a tfg.node itself."""
-    ops = fields(g, 'op_node')
-    by_name = {one(o, 'op_name').decode(): o for o in ops}
-    users = {}
-    for o in ops:
-        for arg in fields(o, 'args'):
-            for src in fields(arg, 'arg_ops'):
-                users.setdefault(src.decode(), []).append(o)
+    ops, by_name, users = op_index(g)
     returned = set()
     for entry in fields(g, 'graph_attr'):
         if one(entry, 'key') == b'return_ops':

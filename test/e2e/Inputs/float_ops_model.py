@@ -12,8 +12,7 @@ PREFIX.calib.npy: 32 calibration images; PREFIX.input.npy: 16 test images.
 import sys
 
 import numpy as np
-import onnx
-from onnx_graph import Graph
+from onnx_graph import Graph, save
 from onnx import TensorProto, helper
 
 prefix = sys.argv[1]
@@ -41,10 +40,5 @@ graph = helper.make_graph(
                                    ["N", 7, 7, 3])],
     [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["N", 5])],
     inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-onnx.checker.check_model(model)
-onnx.save(model, prefix + ".onnx")
-np.save(prefix + ".calib.npy",
-        rng.standard_normal((32, 7, 7, 3)).astype(np.float32))
-np.save(prefix + ".input.npy",
-        rng.standard_normal((16, 7, 7, 3)).astype(np.float32))
+save(graph, prefix, rng.standard_normal((32, 7, 7, 3)),
+     rng.standard_normal((16, 7, 7, 3)))

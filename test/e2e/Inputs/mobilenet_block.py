@@ -14,8 +14,8 @@ PREFIX.calib.npy: 32 calibration images, PREFIX.input.npy: 16 test images
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
+from onnx_graph import save
 
 prefix = sys.argv[1]
 rng = np.random.default_rng(11)
@@ -76,11 +76,6 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", H, H, C])],
     [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 5])],
     inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-onnx.checker.check_model(model)
-onnx.save(model, prefix + ".onnx")
-np.save(prefix + ".calib.npy",
-        rng.standard_normal((32, H, H, C)).astype(np.float32))
 # Test images on the half-LSB grid of a position-5 input (ties included).
-np.save(prefix + ".input.npy",
-        (rng.integers(-192, 192, (16, H, H, C)) / 64).astype(np.float32))
+save(graph, prefix, rng.standard_normal((32, H, H, C)),
+     rng.integers(-192, 192, (16, H, H, C)) / 64)

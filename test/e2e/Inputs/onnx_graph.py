@@ -1,6 +1,7 @@
 """A small ONNX graph builder shared by the e2e model generators: seeded
 random weights, initializers and nodes collected in order."""
 import numpy as np
+import onnx
 from onnx import helper, numpy_helper
 
 
@@ -23,3 +24,15 @@ class Graph:
             "Conv", [x, name + ".w", name + ".b"], [name],
             kernel_shape=[k, k], pads=[pad] * 4, strides=[1, 1]))
         return name
+
+
+def save(graph, prefix, calib, test_input):
+    """Writes `graph` (a GraphProto) as opset-13 PREFIX.onnx after ONNX's
+    checker, with its calibration and test inputs as PREFIX.calib.npy and
+    PREFIX.input.npy (float32)."""
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    onnx.save(model, prefix + ".onnx")
+    np.save(prefix + ".calib.npy", np.asarray(calib, np.float32))
+    np.save(prefix + ".input.npy", np.asarray(test_input, np.float32))

@@ -20,8 +20,7 @@ on the half-LSB grid of a position-5 input (ties included).
 import sys
 
 import numpy as np
-import onnx
-from onnx_graph import Graph
+from onnx_graph import Graph, save
 from onnx import TensorProto, helper
 
 prefix = sys.argv[1]
@@ -87,10 +86,5 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info("input", TensorProto.FLOAT,
                                    ["N", size, size, 3])],
     [out], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-onnx.checker.check_model(model)
-onnx.save(model, prefix + ".onnx")
-np.save(prefix + ".calib.npy",
-        rng.standard_normal((32, size, size, 3)).astype(np.float32))
-np.save(prefix + ".input.npy",
-        (rng.integers(-192, 192, (16, size, size, 3)) / 64).astype(np.float32))
+save(graph, prefix, rng.standard_normal((32, size, size, 3)),
+     rng.integers(-192, 192, (16, size, size, 3)) / 64)

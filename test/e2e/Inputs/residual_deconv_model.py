@@ -16,8 +16,7 @@ a 2^-7 grid, so inputs quantized at positions up to 6 meet ties).
 import sys
 
 import numpy as np
-import onnx
-from onnx_graph import Graph
+from onnx_graph import Graph, save
 from onnx import TensorProto, helper
 
 prefix, kind = sys.argv[1], sys.argv[2]
@@ -63,10 +62,5 @@ graph = helper.make_graph(
                                    ["N", size, size, 3])],
     [helper.make_tensor_value_info("maps", TensorProto.FLOAT,
                                    ["N"] + out_shape)], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-onnx.checker.check_model(model)
-onnx.save(model, prefix + ".onnx")
-np.save(prefix + ".calib.npy",
-        rng.standard_normal((32, size, size, 3)).astype(np.float32))
-np.save(prefix + ".input.npy",
-        (rng.integers(-192, 192, (16, size, size, 3)) / 128).astype(np.float32))
+save(graph, prefix, rng.standard_normal((32, size, size, 3)),
+     rng.integers(-192, 192, (16, size, size, 3)) / 128)

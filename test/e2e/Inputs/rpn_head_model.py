@@ -15,8 +15,7 @@ PREFIX.onnx, PREFIX.calib.npy (32 images), PREFIX.input.npy (8 images on a
 import sys
 
 import numpy as np
-import onnx
-from onnx_graph import Graph
+from onnx_graph import Graph, save
 from onnx import TensorProto, helper
 
 prefix = sys.argv[1]
@@ -61,10 +60,5 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 8, 8, 4])],
     [helper.make_tensor_value_info("maps", TensorProto.FLOAT, ["N", 8, 8, 6])],
     inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-onnx.checker.check_model(model)
-onnx.save(model, prefix + ".onnx")
-np.save(prefix + ".calib.npy",
-        rng.standard_normal((32, 8, 8, 4)).astype(np.float32))
-np.save(prefix + ".input.npy",
-        (rng.integers(-192, 192, (8, 8, 8, 4)) / 128).astype(np.float32))
+save(graph, prefix, rng.standard_normal((32, 8, 8, 4)),
+     rng.integers(-192, 192, (8, 8, 8, 4)) / 128)
