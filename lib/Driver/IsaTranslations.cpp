@@ -67,11 +67,9 @@ llvm::ArrayRef<uint8_t> bytesOf(const std::string &s) {
 /// The ISA a subgraph's attributes name, if they name one.
 bool subgraphIsa(const vai::proto::XSubgraph &sg, std::optional<Isa> &isa,
                  std::string &error) {
-  auto fp = sg.attrs.find("dpu_fingerprint");
-  if (fp != sg.attrs.end()) {
-    uint64_t value = fp->second.kind == vai::proto::XAttr::UInt64
-                         ? fp->second.u
-                         : uint64_t(fp->second.i);
+  if (const vai::proto::XAttr *fp =
+          vai::proto::findXAttr(sg.attrs, "dpu_fingerprint")) {
+    uint64_t value = uint64_t(fp->integer());
     isa = isaFromFingerprint(value);
     if (!isa) {
       error = "subgraph '" + sg.name + "': dpu_fingerprint " +
@@ -82,11 +80,11 @@ bool subgraphIsa(const vai::proto::XSubgraph &sg, std::optional<Isa> &isa,
     }
     return true;
   }
-  auto name = sg.attrs.find("dpu_name");
-  if (name != sg.attrs.end()) {
-    isa = isaFromDpuName(name->second.s);
+  if (const vai::proto::XAttr *name =
+          vai::proto::findXAttr(sg.attrs, "dpu_name")) {
+    isa = isaFromDpuName(name->s);
     if (!isa) {
-      error = "subgraph '" + sg.name + "': dpu_name '" + name->second.s +
+      error = "subgraph '" + sg.name + "': dpu_name '" + name->s +
               "' names no DPUCZDX8G ISA0/ISA1 target";
       return false;
     }
@@ -99,15 +97,15 @@ bool collectSubgraph(const vai::proto::XSubgraph &sg, std::optional<Isa> isa,
                      std::vector<McProgram> &programs, std::string &error) {
   if (!subgraphIsa(sg, isa, error))
     return false;
-  auto code = sg.attrs.find("mc_code");
-  if (code != sg.attrs.end() && !code->second.s.empty()) {
+  const vai::proto::XAttr *code = vai::proto::findXAttr(sg.attrs, "mc_code");
+  if (code && !code->s.empty()) {
     if (!isa) {
       error = "subgraph '" + sg.name +
               "': has mc_code but neither it nor a parent has "
               "dpu_fingerprint or dpu_name, so its ISA is unknown";
       return false;
     }
-    programs.push_back({sg.name, *isa, code->second.s, depth, layerOf});
+    programs.push_back({sg.name, *isa, code->s, depth, layerOf});
     for (const vai::proto::XSubgraph &child : sg.children)
       if (!collectSubgraph(child, isa, depth + 1, sg.name, programs, error))
         return false;

@@ -174,13 +174,8 @@ std::string tensorLine(const XTensor &t) {
   return out;
 }
 
-const XAttr *findAttr(const XAttrMap &attrs, llvm::StringRef name) {
-  auto it = attrs.find(name.str());
-  return it == attrs.end() ? nullptr : &it->second;
-}
-
 std::string stringAttr(const XAttrMap &attrs, llvm::StringRef name) {
-  const XAttr *a = findAttr(attrs, name);
+  const XAttr *a = findXAttr(attrs, name.str());
   return a && a->kind == XAttr::String ? a->s : std::string();
 }
 
@@ -221,9 +216,7 @@ struct GraphIndex {
 /// the bits; the multi-line describeFingerprint() follows, marked with "| ".
 void printFingerprint(llvm::raw_ostream &os, const std::string &indent,
                       const XAttr &fp) {
-  uint64_t value = fp.kind == XAttr::UInt64 || fp.kind == XAttr::UInt32
-                       ? fp.u
-                       : static_cast<uint64_t>(fp.i);
+  uint64_t value = uint64_t(fp.integer());
   os << indent << "fingerprint 0x" << llvm::utohexstr(value, true) << "\n";
   std::string error;
   std::optional<Target> t = decodeFingerprint(value, error);
@@ -250,9 +243,9 @@ void printFingerprint(llvm::raw_ostream &os, const std::string &indent,
 
 void printRegisters(llvm::raw_ostream &os, const std::string &indent,
                     const XAttrMap &attrs) {
-  const XAttr *context = findAttr(attrs, "reg_id_to_context_type");
-  const XAttr *sizes = findAttr(attrs, "reg_id_to_size");
-  const XAttr *params = findAttr(attrs, "reg_id_to_parameter_value");
+  const XAttr *context = findXAttr(attrs, "reg_id_to_context_type");
+  const XAttr *sizes = findXAttr(attrs, "reg_id_to_size");
+  const XAttr *params = findXAttr(attrs, "reg_id_to_parameter_value");
   std::set<std::string> regs;
   if (context)
     for (const auto &kv : context->strMap)
@@ -302,15 +295,15 @@ void printSubgraph(llvm::raw_ostream &os, const GraphIndex &index,
          << "\n";
   }
 
-  if (const XAttr *name = findAttr(sg.attrs, "dpu_name"))
+  if (const XAttr *name = findXAttr(sg.attrs, "dpu_name"))
     os << inner << "dpu_name " << formatAttr(*name) << "\n";
-  if (const XAttr *fp = findAttr(sg.attrs, "dpu_fingerprint"))
+  if (const XAttr *fp = findXAttr(sg.attrs, "dpu_fingerprint"))
     printFingerprint(os, inner, *fp);
   if (device == "DPU")
-    if (const XAttr *w = findAttr(sg.attrs, "workload"))
+    if (const XAttr *w = findXAttr(sg.attrs, "workload"))
       os << inner << "workload " << formatAttr(*w) << "\n";
   printRegisters(os, inner, sg.attrs);
-  if (const XAttr *code = findAttr(sg.attrs, "mc_code"))
+  if (const XAttr *code = findXAttr(sg.attrs, "mc_code"))
     os << inner << "mc_code " << code->s.size() << " bytes\n";
 
   for (const XSubgraph &child : sg.children)

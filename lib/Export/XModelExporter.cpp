@@ -128,7 +128,7 @@ static void setRegionAttrs(proto::XAttrMap &attrs, ArrayAttr regions,
   size.kind = XAttr::MapInt32;
   values.kind = XAttr::MapBytes;
   for (auto region : regions.getAsRange<dpu::RegionAttr>()) {
-    std::string key = "REG_" + std::to_string(region.getId());
+    std::string key = proto::xirRegKey(region.getId());
     bool isConst = region.getKind() == dpu::RegionKind::Const;
     contextType.strMap[key] = isConst ? "CONST" : "DATA";
     contextTypeV2.strMap[key] = isConst ? "CONST"
@@ -149,7 +149,7 @@ static void setRegionAttrs(proto::XAttrMap &attrs, ArrayAttr regions,
     // One const region in practice (REG_0); the map owns the bytes.
     auto &entry = *attrs["reg_id_to_parameter_value"].strMap.begin();
     parameters = &entry.second;
-    StringRef(entry.first).drop_front(4).getAsInteger(10, parameterReg);
+    proto::parseXirRegKey(entry.first, parameterReg);
   }
 }
 

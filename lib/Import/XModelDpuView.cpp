@@ -49,12 +49,6 @@ using vai::proto::XSubgraph;
 namespace vai {
 namespace {
 
-const XAttr *findAttr(const proto::XAttrMap &attrs, StringRef key,
-                      XAttr::Kind kind) {
-  auto it = attrs.find(key.str());
-  return it != attrs.end() && it->second.kind == kind ? &it->second : nullptr;
-}
-
 bool isDataOp(const XOp &op) {
   return (op.type == "data" || op.type == "data-fix") && op.args.empty();
 }
@@ -169,7 +163,7 @@ LogicalResult DpuViewImporter::collectChildren() {
   for (auto [i, s] : llvm::enumerate(root.children)) {
     Child &child = children[i];
     child.subgraph = &s;
-    const XAttr *device = findAttr(s.attrs, "device", XAttr::String);
+    const XAttr *device = proto::findXAttr(s.attrs, "device", XAttr::String);
     std::optional<dpu::Device> parsed;
     if (device)
       parsed = llvm::StringSwitch<std::optional<dpu::Device>>(device->s)
@@ -225,13 +219,13 @@ LogicalResult DpuViewImporter::orderChildren(std::vector<size_t> &order) {
 
 FailureOr<quant::FixType> DpuViewImporter::fixTypeOfTensor(const XOp &op) {
   const proto::XAttrMap &t = op.outputTensor.attrs;
-  const XAttr *point = findAttr(t, "fix_point", XAttr::Int32);
+  const XAttr *point = proto::findXAttr(t, "fix_point", XAttr::Int32);
   if (!point)
     return opError(op) << "its fixed-point tensor '" << op.outputTensor.name
                        << "' has no int32 fix_point";
-  const XAttr *bits = findAttr(t, "bit_width", XAttr::Int32);
-  const XAttr *isSigned = findAttr(t, "if_signed", XAttr::Bool);
-  const XAttr *round = findAttr(t, "round_mode", XAttr::String);
+  const XAttr *bits = proto::findXAttr(t, "bit_width", XAttr::Int32);
+  const XAttr *isSigned = proto::findXAttr(t, "if_signed", XAttr::Bool);
+  const XAttr *round = proto::findXAttr(t, "round_mode", XAttr::String);
   int64_t width = bits ? bits->i : op.outputTensor.bitWidth;
   std::optional<quant::RoundMode> mode =
       round ? parseXirRoundMode(round->s) : quant::RoundMode::dpu_round;
@@ -320,24 +314,24 @@ FailureOr<Value> DpuViewImporter::constValue(const XOp &c, const Child &child,
   int64_t count = 1;
   for (int32_t d : dims)
     count *= d;
-  const XAttr *data = findAttr(c.attrs, "data", XAttr::Bytes);
+  const XAttr *data = proto::findXAttr(c.attrs, "data", XAttr::Bytes);
   StringRef bytes;
   if (data && !data->s.empty()) {
     bytes = data->s;
   } else {
     const proto::XAttrMap &t = c.outputTensor.attrs;
-    const XAttr *reg = findAttr(t, "reg_id", XAttr::Int32);
-    const XAttr *addr = findAttr(t, "ddr_addr", XAttr::Int32);
+    const XAttr *reg = proto::findXAttr(t, "reg_id", XAttr::Int32);
+    const XAttr *addr = proto::findXAttr(t, "ddr_addr", XAttr::Int32);
     if (!reg || !addr)
       return opError(c) << "has no data and its tensor no reg_id / ddr_addr "
                            "to find it in the parameters";
-    const XAttr *params = findAttr(
+    const XAttr *params = proto::findXAttr(
         child.subgraph->attrs, "reg_id_to_parameter_value", XAttr::MapBytes);
     if (!params)
       return opError(c) << "has no data, and subgraph '" << child.subgraph->name
                         << "' has no reg_id_to_parameter_value to read it "
                            "from";
-    std::string regName = "REG_" + std::to_string(reg->i);
+    std::string regName = proto::xirRegKey(reg->i);
     auto it = params->strMap.find(regName);
     if (it == params->strMap.end())
       return opError(c) << "has no data, and reg_id_to_parameter_value of "
@@ -372,11 +366,11 @@ FailureOr<Value> DpuViewImporter::constValue(const XOp &c, const Child &child,
 /// XIR attributes in `xir.tensor` instead, since they occupy no region.
 void DpuViewImporter::place(Operation *op, const XOp &xop) {
   const proto::XAttrMap &t = xop.outputTensor.attrs;
-  const XAttr *reg = findAttr(t, "reg_id", XAttr::Int32);
-  const XAttr *addr = findAttr(t, "ddr_addr", XAttr::Int32);
+  const XAttr *reg = proto::findXAttr(t, "reg_id", XAttr::Int32);
+  const XAttr *addr = proto::findXAttr(t, "ddr_addr", XAttr::Int32);
   if (!reg || !addr)
     return;
-  const XAttr *location = findAttr(t, "location", XAttr::Int32);
+  const XAttr *location = proto::findXAttr(t, "location", XAttr::Int32);
   if (location && location->i == 0) {
     proto::XAttrMap kept;
     for (const char *key : {"reg_id", "ddr_addr", "location", "stride"})
@@ -386,7 +380,7 @@ void DpuViewImporter::place(Operation *op, const XOp &xop) {
     return;
   }
   DenseI64ArrayAttr stride;
-  if (const XAttr *s = findAttr(t, "stride", XAttr::Int32Vec))
+  if (const XAttr *s = proto::findXAttr(t, "stride", XAttr::Int32Vec))
     stride = builder.getDenseI64ArrayAttr(s->ints);
   op->setAttr(dpu::DpuDialect::kPlacementAttrName,
               dpu::PlacementAttr::get(context, reg->i, addr->i,
@@ -419,7 +413,7 @@ Value DpuViewImporter::generic(const XOp &op, ArrayRef<Value> operands) {
 /// XIR's {w, h} pair as our {h, w}, default when absent.
 static std::optional<SmallVector<int64_t>>
 pairOf(const XOp &op, const char *key, std::optional<int64_t> fallback) {
-  const XAttr *a = findAttr(op.attrs, key, XAttr::Int32Vec);
+  const XAttr *a = proto::findXAttr(op.attrs, key, XAttr::Int32Vec);
   if (!a) {
     if (!fallback || op.attrs.count(key))
       return std::nullopt;
@@ -432,7 +426,7 @@ pairOf(const XOp &op, const char *key, std::optional<int64_t> fallback) {
 
 /// XIR's pad {left, right, top, bottom} as our {top, bottom, left, right}.
 static std::optional<SmallVector<int64_t>> padOf(const XOp &op) {
-  const XAttr *a = findAttr(op.attrs, "pad", XAttr::Int32Vec);
+  const XAttr *a = proto::findXAttr(op.attrs, "pad", XAttr::Int32Vec);
   if (!a)
     return op.attrs.count("pad") ? std::nullopt
                                  : std::optional(SmallVector<int64_t>(4, 0));
@@ -443,14 +437,14 @@ static std::optional<SmallVector<int64_t>> padOf(const XOp &op) {
 
 /// Explicit padding only: SAME / VALID would compute their own.
 static bool floorPadMode(const XOp &op) {
-  const XAttr *mode = findAttr(op.attrs, "pad_mode", XAttr::String);
+  const XAttr *mode = proto::findXAttr(op.attrs, "pad_mode", XAttr::String);
   return !op.attrs.count("pad_mode") || (mode && mode->s == "FLOOR");
 }
 
 static std::optional<quant::Nonlinear> nonlinearOf(const XOp &op) {
   if (!op.attrs.count("nonlinear"))
     return quant::Nonlinear::none;
-  const XAttr *a = findAttr(op.attrs, "nonlinear", XAttr::String);
+  const XAttr *a = proto::findXAttr(op.attrs, "nonlinear", XAttr::String);
   if (!a)
     return std::nullopt;
   return llvm::StringSwitch<std::optional<quant::Nonlinear>>(a->s)
@@ -499,14 +493,14 @@ LogicalResult DpuViewImporter::convertConvLike(const XOp &op, Child &child) {
     return opError(op) << "needs kernel and stride {w, h}, and a valid "
                           "dilation {w, h} and pad {l, r, t, b} if given";
   if (!nonlinear) {
-    const XAttr *n = findAttr(op.attrs, "nonlinear", XAttr::String);
+    const XAttr *n = proto::findXAttr(op.attrs, "nonlinear", XAttr::String);
     return opError(op) << "nonlinear '" << (n ? n->s : "(not a string)")
                        << "' has no dpu engine op";
   }
   if (!floorPadMode(op))
     return opError(op) << "only pad_mode FLOOR (explicit padding) is "
                           "supported";
-  const XAttr *group = findAttr(op.attrs, "group", XAttr::Int32);
+  const XAttr *group = proto::findXAttr(op.attrs, "group", XAttr::Int32);
   if (!depthwise && group && group->i != 1)
     return opError(op) << "group " << group->i
                        << " has no dpu engine op (dpu.conv is group 1)";
@@ -584,7 +578,7 @@ LogicalResult DpuViewImporter::convertDpuOp(const XOp &op, Child &child) {
     auto kernel = pairOf(op, "kernel", std::nullopt);
     auto strides = pairOf(op, "stride", std::nullopt);
     auto pad = padOf(op);
-    const XAttr *kind = findAttr(op.attrs, "type", XAttr::String);
+    const XAttr *kind = proto::findXAttr(op.attrs, "type", XAttr::String);
     if (failed(in))
       return failure();
     if (!kernel || !strides || !pad || !kind ||
@@ -600,7 +594,7 @@ LogicalResult DpuViewImporter::convertDpuOp(const XOp &op, Child &child) {
                                  *kernel, *strides, *pad);
   } else if (type == "concat-fix") {
     FailureOr<SmallVector<Value>> ins = inputs(op, "input");
-    const XAttr *axis = findAttr(op.attrs, "axis", XAttr::Int32);
+    const XAttr *axis = proto::findXAttr(op.attrs, "axis", XAttr::Int32);
     if (failed(ins))
       return failure();
     int64_t rank = int64_t(op.outputTensor.dims.size());
@@ -611,7 +605,7 @@ LogicalResult DpuViewImporter::convertDpuOp(const XOp &op, Child &child) {
         dpu::ConcatOp::create(builder, loc, *resultType, *ins, uint64_t(a));
   } else if (type == "eltwise-fix") {
     FailureOr<SmallVector<Value>> ins = inputs(op, "input");
-    const XAttr *kind = findAttr(op.attrs, "type", XAttr::String);
+    const XAttr *kind = proto::findXAttr(op.attrs, "type", XAttr::String);
     auto nonlinear = nonlinearOf(op);
     if (failed(ins))
       return failure();
@@ -720,17 +714,18 @@ FailureOr<ArrayAttr> DpuViewImporter::regionsOf(const Child &child) {
   const XAttr *sizes = nullptr;
   for (XAttr::Kind kind : {XAttr::MapInt32, XAttr::MapInt64})
     if (!sizes)
-      sizes = findAttr(attrs, "reg_id_to_size", kind);
+      sizes = proto::findXAttr(attrs, "reg_id_to_size", kind);
   if (!sizes)
     return ArrayAttr();
-  const XAttr *v1 = findAttr(attrs, "reg_id_to_context_type", XAttr::MapString);
+  const XAttr *v1 =
+      proto::findXAttr(attrs, "reg_id_to_context_type", XAttr::MapString);
   const XAttr *v2 =
-      findAttr(attrs, "reg_id_to_context_type_v2", XAttr::MapString);
+      proto::findXAttr(attrs, "reg_id_to_context_type_v2", XAttr::MapString);
   std::set<int64_t> uploadRegs;
   for (size_t i : child.ops)
     if (graph->ops[i].type == "upload")
-      if (const XAttr *r = findAttr(graph->ops[i].outputTensor.attrs, "reg_id",
-                                    XAttr::Int32))
+      if (const XAttr *r = proto::findXAttr(graph->ops[i].outputTensor.attrs,
+                                            "reg_id", XAttr::Int32))
         uploadRegs.insert(r->i);
   auto fail = [&]() -> InFlightDiagnostic {
     return emitError(nameLoc(child.subgraph->name))
@@ -739,8 +734,7 @@ FailureOr<ArrayAttr> DpuViewImporter::regionsOf(const Child &child) {
   SmallVector<Attribute> regions;
   for (auto &[name, size] : sizes->intMap) {
     int64_t id = 0;
-    if (!StringRef(name).starts_with("REG_") ||
-        StringRef(name).drop_front(4).getAsInteger(10, id) || id < 0)
+    if (!proto::parseXirRegKey(name, id))
       return fail() << "reg_id_to_size key '" << name
                     << "' is not REG_<number>";
     std::string kindName;
@@ -770,8 +764,8 @@ FailureOr<ArrayAttr> DpuViewImporter::regionsOf(const Child &child) {
 
 void DpuViewImporter::setDpuAttrs(dpu::SubgraphOp sg, const Child &child) {
   const proto::XAttrMap &attrs = child.subgraph->attrs;
-  const XAttr *fp = findAttr(attrs, "dpu_fingerprint", XAttr::UInt64);
-  const XAttr *name = findAttr(attrs, "dpu_name", XAttr::String);
+  const XAttr *fp = proto::findXAttr(attrs, "dpu_fingerprint", XAttr::UInt64);
+  const XAttr *name = proto::findXAttr(attrs, "dpu_name", XAttr::String);
   std::string target;
   if (fp) {
     std::string error;
@@ -787,7 +781,7 @@ void DpuViewImporter::setDpuAttrs(dpu::SubgraphOp sg, const Child &child) {
     target = name->s;
   if (!target.empty())
     sg.setTargetAttr(builder.getStringAttr(target));
-  if (const XAttr *code = findAttr(attrs, "mc_code", XAttr::Bytes);
+  if (const XAttr *code = proto::findXAttr(attrs, "mc_code", XAttr::Bytes);
       code && !code->s.empty()) {
     auto type = RankedTensorType::get({int64_t(code->s.size())},
                                       builder.getIntegerType(8));
@@ -843,9 +837,9 @@ LogicalResult DpuViewImporter::buildChild(Child &child) {
         dpu::PlacementAttr placement;
         if (op.type == "upload") {
           const proto::XAttrMap &t = op.outputTensor.attrs;
-          const XAttr *reg = findAttr(t, "reg_id", XAttr::Int32);
-          const XAttr *addr = findAttr(t, "ddr_addr", XAttr::Int32);
-          const XAttr *stride = findAttr(t, "stride", XAttr::Int32Vec);
+          const XAttr *reg = proto::findXAttr(t, "reg_id", XAttr::Int32);
+          const XAttr *addr = proto::findXAttr(t, "ddr_addr", XAttr::Int32);
+          const XAttr *stride = proto::findXAttr(t, "stride", XAttr::Int32Vec);
           if (reg && addr)
             placement = dpu::PlacementAttr::get(
                 context, reg->i, addr->i, false,
@@ -961,7 +955,8 @@ OwningOpRef<ModuleOp> DpuViewImporter::run(const proto::XGraph &g) {
     if (!read.count(op.name) && op.type != "const-fix")
       exported.insert(op.name);
   std::vector<std::string> outputs;
-  if (const XAttr *ret = findAttr(g.attrs, "return_ops", XAttr::StringVec))
+  if (const XAttr *ret =
+          proto::findXAttr(g.attrs, "return_ops", XAttr::StringVec))
     outputs = ret->strs;
   for (const std::string &name : outputs) {
     std::string op = graphIndex.opOf(name);

@@ -97,15 +97,10 @@ bool isPlainFloatTensor(const XTensor &t, const XOp &op) {
 quant::FixType fixTypeOf(MLIRContext *context, const XOp &op) {
   if (op.attrs.size() != 4)
     return {};
-  auto get = [&](const char *key, XAttr::Kind kind) -> const XAttr * {
-    auto it = op.attrs.find(key);
-    return it != op.attrs.end() && it->second.kind == kind ? &it->second
-                                                           : nullptr;
-  };
-  const XAttr *bits = get("bit_width", XAttr::Int32);
-  const XAttr *point = get("fix_point", XAttr::Int32);
-  const XAttr *isSigned = get("if_signed", XAttr::Bool);
-  const XAttr *round = get("round_mode", XAttr::String);
+  const XAttr *bits = proto::findXAttr(op.attrs, "bit_width", XAttr::Int32);
+  const XAttr *point = proto::findXAttr(op.attrs, "fix_point", XAttr::Int32);
+  const XAttr *isSigned = proto::findXAttr(op.attrs, "if_signed", XAttr::Bool);
+  const XAttr *round = proto::findXAttr(op.attrs, "round_mode", XAttr::String);
   if (!bits || !point || !isSigned || !round)
     return {};
   std::optional<quant::RoundMode> mode = parseXirRoundMode(round->s);

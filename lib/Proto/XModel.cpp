@@ -92,6 +92,30 @@ XAttr XAttr::floatVec(std::vector<double> v) {
 
 // Compares only the member the kind uses, so stray data in unused members
 // does not make two equal attributes differ.
+const XAttr *vai::proto::findXAttr(const XAttrMap &attrs,
+                                   const std::string &name, XAttr::Kind kind) {
+  auto it = attrs.find(name);
+  if (it == attrs.end() || (kind != XAttr::None && it->second.kind != kind))
+    return nullptr;
+  return &it->second;
+}
+
+std::string vai::proto::xirRegKey(int64_t id) {
+  return "REG_" + std::to_string(id);
+}
+
+bool vai::proto::parseXirRegKey(const std::string &key, int64_t &id) {
+  if (key.size() < 5 || key.compare(0, 4, "REG_") != 0 || key.size() > 22)
+    return false;
+  id = 0;
+  for (size_t i = 4; i < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9')
+      return false;
+    id = id * 10 + (key[i] - '0');
+  }
+  return true;
+}
+
 bool XAttr::operator==(const XAttr &o) const {
   if (kind != o.kind)
     return false;

@@ -38,29 +38,6 @@ void collectOps(const XSubgraph &sg, std::set<std::string> &ops) {
     collectOps(child, ops);
 }
 
-const XAttr *findAttr(const proto::XAttrMap &attrs, const char *name) {
-  auto it = attrs.find(name);
-  return it == attrs.end() ? nullptr : &it->second;
-}
-
-int64_t intAttr(const XAttr &a) {
-  return a.kind == XAttr::UInt32 || a.kind == XAttr::UInt64 ? int64_t(a.u)
-                                                            : a.i;
-}
-
-/// "REG_3" -> 3.
-bool parseReg(const std::string &key, int &reg) {
-  if (key.rfind("REG_", 0) != 0 || key.size() < 5)
-    return false;
-  reg = 0;
-  for (char c : key.substr(4)) {
-    if (c < '0' || c > '9')
-      return false;
-    reg = reg * 10 + (c - '0');
-  }
-  return true;
-}
-
 /// Where a tensor lives in DDR: register, offset and NHWC byte strides.
 struct DdrView {
   int reg = 0;
@@ -69,8 +46,8 @@ struct DdrView {
 };
 
 bool locate(const XTensor &t, DdrView &view, std::string &error) {
-  const XAttr *reg = findAttr(t.attrs, "reg_id");
-  const XAttr *addr = findAttr(t.attrs, "ddr_addr");
+  const XAttr *reg = findXAttr(t.attrs, "reg_id");
+  const XAttr *addr = findXAttr(t.attrs, "ddr_addr");
   if (!reg || !addr) {
     error = "tensor '" + t.name + "' has no reg_id/ddr_addr";
     return false;
@@ -79,13 +56,13 @@ bool locate(const XTensor &t, DdrView &view, std::string &error) {
     error = "tensor '" + t.name + "' is not 8-bit";
     return false;
   }
-  view.reg = int(intAttr(*reg));
-  view.addr = intAttr(*addr);
+  view.reg = int(reg->integer());
+  view.addr = addr->integer();
   view.dims.assign(t.dims.begin(), t.dims.end());
   view.strides.assign(view.dims.size(), 1);
   for (int i = int(view.dims.size()) - 2; i >= 0; --i)
     view.strides[i] = view.strides[i + 1] * view.dims[i + 1];
-  if (const XAttr *stride = findAttr(t.attrs, "stride")) {
+  if (const XAttr *stride = findXAttr(t.attrs, "stride")) {
     if (stride->ints.size() != view.dims.size()) {
       error = "tensor '" + t.name + "' has " +
               std::to_string(stride->ints.size()) + " strides for " +
@@ -155,9 +132,9 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
     error = "no subgraph named '" + name + "'";
     return false;
   }
-  const XAttr *code = findAttr(sg->attrs, "mc_code");
-  const XAttr *fp = findAttr(sg->attrs, "dpu_fingerprint");
-  const XAttr *sizes = findAttr(sg->attrs, "reg_id_to_size");
+  const XAttr *code = findXAttr(sg->attrs, "mc_code");
+  const XAttr *fp = findXAttr(sg->attrs, "dpu_fingerprint");
+  const XAttr *sizes = findXAttr(sg->attrs, "reg_id_to_size");
   if (!code || !fp || !sizes) {
     error = "subgraph '" + name +
             "' is not a compiled DPU subgraph (it needs mc_code, "
@@ -166,13 +143,13 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
   }
   std::string targetError;
   std::optional<Target> target =
-      targetFromFingerprint(uint64_t(intAttr(*fp)), targetError);
+      targetFromFingerprint(uint64_t(fp->integer()), targetError);
   if (!target) {
     error = "subgraph '" + name + "': " + targetError;
     return false;
   }
   std::optional<dpu::isa::Isa> isa =
-      dpu::isa::isaFromFingerprint(uint64_t(intAttr(*fp)));
+      dpu::isa::isaFromFingerprint(uint64_t(fp->integer()));
   MachineModel model;
   if (!isa) {
     error = "subgraph '" + name + "': no instruction set for target " +
@@ -185,23 +162,23 @@ bool vai::dpusim::runXModelSubgraph(const XGraph &graph,
   // DDR as VART allocates it.
   Ddr ddr;
   for (const auto &[key, size] : sizes->intMap) {
-    int reg;
-    if (!parseReg(key, reg) || size < 0) {
+    int64_t reg;
+    if (!proto::parseXirRegKey(key, reg) || size < 0) {
       error = "subgraph '" + name + "': bad reg_id_to_size entry '" + key + "'";
       return false;
     }
-    ddr[reg].assign(size_t(size), 0);
+    ddr[int(reg)].assign(size_t(size), 0);
   }
-  if (const XAttr *params = findAttr(sg->attrs, "reg_id_to_parameter_value"))
+  if (const XAttr *params = findXAttr(sg->attrs, "reg_id_to_parameter_value"))
     for (const auto &[key, bytes] : params->strMap) {
-      int reg;
-      if (!parseReg(key, reg) || !ddr.count(reg) ||
-          bytes.size() > ddr[reg].size()) {
+      int64_t reg;
+      if (!proto::parseXirRegKey(key, reg) || !ddr.count(int(reg)) ||
+          bytes.size() > ddr[int(reg)].size()) {
         error = "subgraph '" + name + "': parameter value of '" + key +
                 "' does not fit its reg_id_to_size";
         return false;
       }
-      std::copy(bytes.begin(), bytes.end(), ddr[reg].begin());
+      std::copy(bytes.begin(), bytes.end(), ddr[int(reg)].begin());
     }
 
   // Boundary tensors: upload outputs in, download inputs out.

@@ -89,9 +89,24 @@ struct XAttr {
 
   bool operator==(const XAttr &other) const;
   bool operator!=(const XAttr &other) const { return !(*this == other); }
+
+  /// The value of an integer kind, signed or not (u for the unsigned kinds).
+  int64_t integer() const {
+    return kind == UInt32 || kind == UInt64 ? int64_t(u) : i;
+  }
 };
 
 using XAttrMap = std::map<std::string, XAttr>;
+
+/// The attribute `name` of `attrs`, or null; with a `kind` other than None,
+/// only an attribute of that kind.
+const XAttr *findXAttr(const XAttrMap &attrs, const std::string &name,
+                       XAttr::Kind kind = XAttr::None);
+
+/// The keys of a DPU subgraph's reg_id_to_* maps: "REG_<id>".
+std::string xirRegKey(int64_t id);
+/// The id of a "REG_<id>" key; false for any other key.
+bool parseXirRegKey(const std::string &key, int64_t &id);
 
 /// xir::DataType::Type numbering (xir/util/data_type.hpp), stored in
 /// XTensor::dataType together with a bit width: XINT8 = {XInt, 8}.
