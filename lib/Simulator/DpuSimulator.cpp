@@ -9,7 +9,6 @@
 
 #include "vai/Simulator/DpuSimulator.h"
 #include "vai/Support/FixedPoint.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
 #include <chrono>
@@ -73,24 +72,11 @@ public:
       : desc(desc), words(words) {}
 
   uint32_t operator()(llvm::StringRef name) const {
-    const auto &index = indexOf(desc);
-    auto it = index.find(name);
-    if (it == index.end())
-      return 0; // a field this ISA's instruction lacks reads as 0
-    const auto &f = desc.fields[it->second];
-    return (words[f.word] & f.mask()) >> f.lo;
+    const auto *f = desc.field(name);
+    return f ? f->extract(words) : 0; // a field this ISA lacks reads as 0
   }
 
 private:
-  static const llvm::StringMap<unsigned> &indexOf(const InstrDesc &desc) {
-    static std::map<const InstrDesc *, llvm::StringMap<unsigned>> cache;
-    auto [it, inserted] = cache.try_emplace(&desc);
-    if (inserted)
-      for (unsigned i = 0; i < desc.fields.size(); ++i)
-        it->second[desc.fields[i].name] = i;
-    return it->second;
-  }
-
   const InstrDesc &desc;
   llvm::ArrayRef<uint32_t> words;
 };

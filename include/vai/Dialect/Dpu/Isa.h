@@ -48,6 +48,12 @@ struct FieldDesc {
   uint32_t mask() const {
     return width() == 32 ? ~uint32_t(0) : ((uint32_t(1) << width()) - 1) << lo;
   }
+  /// The largest value the field holds.
+  uint32_t maxValue() const { return mask() >> lo; }
+  /// The field's value in an instruction's words.
+  uint32_t extract(llvm::ArrayRef<uint32_t> words) const {
+    return (words[word] & mask()) >> lo;
+  }
 };
 
 /// One instruction of one ISA.
@@ -60,6 +66,14 @@ struct InstrDesc {
   std::vector<FieldDesc> fields;
   /// Per word, the bits no field (nor the opcode) covers: they must be 0.
   std::vector<uint32_t> reservedMask;
+
+  /// The field named `name`, or null.
+  const FieldDesc *field(llvm::StringRef name) const {
+    for (const FieldDesc &f : fields)
+      if (f.name == name)
+        return &f;
+    return nullptr;
+  }
 };
 
 /// The opcode of an instruction: word 0, bits 31:28 (ISA1.md §2).

@@ -25,8 +25,7 @@ LogicalResult vai::dpu::isa::assemble(ProgramOp program,
       auto value = op.getAttrOfType<IntegerAttr>(field.name);
       if (!value)
         return op.emitOpError() << "lacks field '" << field.name << "'";
-      uint64_t max = field.mask() >> field.lo;
-      if (value.getInt() < 0 || uint64_t(value.getInt()) > max)
+      if (value.getInt() < 0 || uint64_t(value.getInt()) > field.maxValue())
         return op.emitOpError()
                << "field '" << field.name << "' = " << value.getInt()
                << " does not fit " << field.width() << " bits";

@@ -95,8 +95,8 @@ ProgramOp vai::dpu::isa::disassemble(OpBuilder &builder, Location loc,
         attrs.clear();
         for (auto [field, attrName] :
              llvm::zip_equal(desc.fields, entry.fieldNames)) {
-          uint32_t value = (words[field.word] & field.mask()) >> field.lo;
-          attrs.emplace_back(attrName, IntegerAttr::get(i64, value));
+          attrs.emplace_back(attrName,
+                             IntegerAttr::get(i64, field.extract(words)));
         }
         OperationState state(loc, *entry.opName);
         state.attributes.append(attrs);
