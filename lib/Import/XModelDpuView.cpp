@@ -371,20 +371,13 @@ void DpuViewImporter::place(Operation *op, const XOp &xop) {
   if (!reg || !addr)
     return;
   const XAttr *location = proto::findXAttr(t, "location", XAttr::Int32);
-  if (location && location->i == 0) {
-    proto::XAttrMap kept;
-    for (const char *key : {"reg_id", "ddr_addr", "location", "stride"})
-      if (auto it = t.find(key); it != t.end())
-        kept[key] = it->second;
-    op->setAttr("xir.tensor", encodeXirAttrs(context, kept));
-    return;
-  }
   DenseI64ArrayAttr stride;
   if (const XAttr *s = proto::findXAttr(t, "stride", XAttr::Int32Vec))
     stride = builder.getDenseI64ArrayAttr(s->ints);
   op->setAttr(dpu::DpuDialect::kPlacementAttrName,
               dpu::PlacementAttr::get(context, reg->i, addr->i,
-                                      /*on_chip=*/false, stride));
+                                      /*on_chip=*/location && location->i == 0,
+                                      stride));
 }
 
 Value DpuViewImporter::generic(const XOp &op, ArrayRef<Value> operands) {

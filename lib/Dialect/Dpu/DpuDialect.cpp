@@ -50,7 +50,7 @@ void SubgraphOp::build(OpBuilder &builder, OperationState &state,
   // The caller fills the body and replaces this empty terminator.
 }
 
-/// Regions have distinct ids, and every placement names one of them and
+/// Regions have distinct ids, and every DDR placement names one of them and
 /// fits inside it.
 static LogicalResult verifyPlacements(SubgraphOp op) {
   ArrayAttr regions = op.getRegionsAttr();
@@ -67,6 +67,11 @@ static LogicalResult verifyPlacements(SubgraphOp op) {
       return op.emitOpError() << "lists region " << region.getId() << " twice";
   auto check = [&](PlacementAttr placement, Type type,
                    Operation *at) -> LogicalResult {
+    // A tensor kept in the banks occupies no DDR; its reg/addr are only the
+    // compiler's bookkeeping (vai_c gives PFN's conv output REG_1 without
+    // listing REG_1).
+    if (placement.getOnChip())
+      return success();
     auto it = sizeOf.find(placement.getReg());
     if (it == sizeOf.end())
       return at->emitOpError() << "is placed in region " << placement.getReg()

@@ -217,3 +217,20 @@ func.func @conv_transpose_placed(%x: tensor<1x4x4x8x!quant.fix<s8, 5>>)
   }
   return %r : tensor<1x8x8x4x!quant.fix<s8, 4>>
 }
+
+// A tensor kept on chip may name a region its subgraph does not list (vai_c
+// gives the PFN conv's output REG_1 in a subgraph without REG_1): only DDR
+// placements are checked against the regions.
+// CHECK-LABEL: func.func @on_chip_placement(
+// CHECK: quant.const dense<1> : tensor<4xi8> {dpu.placement = #dpu.placement<reg = 1, addr = 0, on_chip = true>}
+func.func @on_chip_placement(%x: tensor<4x!quant.fix<s8, 0>>) {
+  dpu.subgraph "s" #dpu.device<DPU> (%x) {target = "DPUCZDX8G_ISA1_B4096",
+      regions = [#dpu.region<id = 0, kind = const, size = 64>]}
+      : (tensor<4x!quant.fix<s8, 0>>) -> () {
+  ^bb0(%a: tensor<4x!quant.fix<s8, 0>>):
+    %w = quant.const dense<1> : tensor<4xi8>
+           {dpu.placement = #dpu.placement<reg = 1, addr = 0, on_chip = true>} -> tensor<4x!quant.fix<s8, 7>>
+    dpu.yield
+  }
+  return
+}
